@@ -1,0 +1,62 @@
+"""Shared code of the notebook series "LSTM text classification with Keras on AG News".
+
+Small modules with one job each:
+
+- :mod:`helpers.config`     the tutorial's five approaches, settings and published results
+- :mod:`helpers.params`     notebook parameters and their checks
+- :mod:`helpers.data`       AG News: download or folder, MD5 check, parsing, subsampling
+- :mod:`helpers.synthetic`  a generated AG-News-sized corpus for offline runs and tests
+- :mod:`helpers.text`       TextVectorization with the original Tokenizer's rules
+- :mod:`helpers.models`     the networks, compiling, raw-text export and prediction
+- :mod:`helpers.training`   seeds, validation slice, fit
+- :mod:`helpers.evaluation` accuracy, report, confusion matrix, curves, metrics JSON
+- :mod:`helpers.explain`    LIME explanations and their bar chart
+- :mod:`helpers.files`      run folders and atomic writes
+- :mod:`helpers.series`     running the whole series with papermill (``./run_all.sh``)
+
+The modules that need TensorFlow are imported on first use, so ``import helpers`` is quick; the
+names below are available as ``helpers.<name>`` either way.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .config import (  # noqa: F401
+    APPROACHES, BATCH_SIZE, CLASS_NAMES, EPOCHS, FURTHER_RECOMMENDATIONS, Approach, get_approach,
+)
+from .data import (  # noqa: F401
+    AG_NEWS_BASE_URL, AG_NEWS_MD5, DATA_SOURCES, ChecksumError, DataError, DataNotFoundError,
+    MalformedDataError, NewsData, load_ag_news, load_data, load_split, stratified_subsample,
+)
+from .files import OutputDirError, prepare_output_dir, write_json  # noqa: F401
+from .params import PARAMETER_NAMES, ParameterError, check_parameters, validate_parameters  # noqa: F401
+
+_LAZY = {
+    "make_synthetic_news": "synthetic",
+    "make_vectorizer": "text", "vectorize": "text", "standardize": "text",
+    "tokenize_like_keras2": "text", "ids_to_words": "text", "build_vocabulary": "text",
+    "build_model": "models", "build_approach": "models", "compile_model": "models",
+    "export_text_model": "models", "load_text_model": "models", "predict_texts": "models",
+    "expected_param_count": "models",
+    "set_seed": "training", "train": "training", "validation_split": "training",
+    "evaluate": "evaluation", "evaluate_predictions": "evaluation",
+    "plot_confusion_matrix": "evaluation", "plot_training_curves": "evaluation",
+    "confusion_table": "evaluation", "build_metrics": "evaluation", "write_metrics": "evaluation",
+    "read_all_metrics": "evaluation",
+    "explain_text": "explain", "plot_explanation": "explain", "tutorial_example_index": "explain",
+    "notebook_setup": "notebook", "describe_device": "notebook", "save_figure": "files",
+}
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

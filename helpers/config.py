@@ -1,0 +1,101 @@
+"""The tutorial's five approaches, its training settings and its published results, in one table.
+
+Every notebook and helper reads the approaches from :data:`APPROACHES`, so a network is described
+in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, asdict
+
+CLASS_NAMES: tuple[str, ...] = ("World", "Sports", "Business", "Sci/Tech")
+"""AG News class names in label order (label = class index in the CSV files − 1)."""
+
+# Training settings of the original tutorial, shared by all five approaches.
+OPTIMIZER = "rmsprop"
+LOSS = "sparse_categorical_crossentropy"
+METRICS = ("accuracy",)
+BATCH_SIZE = 512
+EPOCHS = 5
+VALIDATION_FRACTION = 0.1
+"""Share of the training texts held out for validation (the tutorial validated on the test set)."""
+
+
+@dataclass(frozen=True)
+class Approach:
+    """One network of the tutorial.
+
+    Attributes:
+        number: 1–5, as in the tutorial.
+        slug: file-name part, e.g. ``"lstm_25_tokens"`` (metrics go to ``NN_<slug>.json``).
+        title: human-readable name.
+        max_tokens: every text is padded/truncated ("post") to this many token ids.
+        embed_len: length of each word's embedding vector.
+        lstm_units: units of each LSTM layer, first to last (one entry = one LSTM layer).
+        bidirectional: whether every LSTM layer is wrapped in ``Bidirectional``.
+        published_accuracy: the tutorial's test accuracy for this approach (a fraction).
+    """
+
+    number: int
+    slug: str
+    title: str
+    max_tokens: int
+    embed_len: int
+    lstm_units: tuple[int, ...]
+    bidirectional: bool
+    published_accuracy: float
+
+    @property
+    def name(self) -> str:
+        """``"NN_<slug>"``: the notebook's and the metrics file's base name."""
+        return f"{self.number:02d}_{self.slug}"
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["lstm_units"] = list(self.lstm_units)
+        d["name"] = self.name
+        return d
+
+
+APPROACHES: dict[int, Approach] = {
+    a.number: a
+    for a in (
+        Approach(1, "lstm_25_tokens", "Single LSTM layer, 25 tokens", 25, 25, (50,), False, 0.9018),
+        Approach(2, "lstm_50_tokens", "Single LSTM layer, 50 tokens", 50, 25, (50,), False, 0.9147),
+        Approach(3, "bidirectional_lstm", "Bidirectional LSTM layer", 50, 25, (50,), True, 0.9153),
+        Approach(4, "stacked_lstm", "Three stacked LSTM layers", 50, 25, (50, 60, 75), False, 0.8936),
+        Approach(
+            5, "stacked_bidirectional_lstm", "Three stacked bidirectional LSTM layers",
+            50, 30, (50, 60, 75), True, 0.9101,
+        ),
+    )
+}
+"""The five approaches of the tutorial, by number."""
+
+
+def get_approach(approach: int | str | Approach) -> Approach:
+    """Return an :class:`Approach` from its number (1–5), its name/slug, or itself."""
+    if isinstance(approach, Approach):
+        return approach
+    if isinstance(approach, int) and not isinstance(approach, bool) and approach in APPROACHES:
+        return APPROACHES[approach]
+    for a in APPROACHES.values():
+        if approach in (a.slug, a.name):
+            return a
+    raise ValueError(
+        f"unknown approach {approach!r}: use a number 1–5 or one of "
+        + ", ".join(a.name for a in APPROACHES.values())
+    )
+
+
+FURTHER_RECOMMENDATIONS: tuple[str, ...] = (
+    "Train for more epochs (with early stopping on a validation slice).",
+    "Try other optimizers, such as Adam, and other learning rates.",
+    "Use a learning-rate schedule.",
+    "Try other numbers of tokens per text (max_tokens).",
+    "Try other embedding lengths.",
+    "Try other numbers of units in the LSTM layers.",
+    "Stack more (or fewer) LSTM layers.",
+    "Add dense layers after the LSTM layers, or dropout against overfitting.",
+)
+"""The tutorial's closing suggestions, which it never tried (notebook 07 does)."""

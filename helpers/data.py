@@ -1,0 +1,341 @@
+"""AG News: download (or read from a folder), verify, parse, subsample.
+
+The canonical files are the CSVs torchtext used, each row ``"class index","title","description"``
+with class index 1–4. A text is ``title + " " + description``; a label is ``class index − 1``.
+
+Where the files come from, in order:
+
+1. a folder given as ``data_dir=`` (or the ``AG_NEWS_DIR`` environment variable): the files must be
+   there, and are checked against their known MD5 checksums;
+2. otherwise the download cache (``~/.keras/datasets/ag_news`` unless ``cache_dir=``), filled by
+   ``keras.utils.get_file`` from ``base_url`` with a progress bar and the same MD5 check.
+
+Every failure raises a :class:`DataError` subclass whose message says what went wrong, where the
+loader looked and how to fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import urllib.error
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .config import CLASS_NAMES
+
+AG_NEWS_BASE_URL = "https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv"
+"""Where the canonical CSV files are downloaded from (``{base_url}/train.csv``, ``/test.csv``)."""
+
+AG_NEWS_MD5 = {
+    "train": "b1a00f826fdfbd249f79597b59e1dc12",
+    "test": "d52ea96a97a2d943681189a97654912d",
+}
+"""Known MD5 checksums of the canonical files (the ones torchtext checked)."""
+
+AG_NEWS_SIZES = {"train": 120_000, "test": 7_600}
+ENV_VAR = "AG_NEWS_DIR"
+SPLITS = ("train", "test")
+
+
+class DataError(RuntimeError):
+    """Base class of every data-loading error raised by this module."""
+
+
+class DataNotFoundError(DataError, FileNotFoundError):
+    """The AG News files could be found neither in a data folder nor in the cache nor online."""
+
+
+class ChecksumError(DataError):
+    """A file's MD5 differs from the known checksum (truncated, altered or another file)."""
+
+    def __init__(self, path, expected: str, actual: str, hint: str = ""):
+        self.path, self.expected, self.actual = str(path), expected, actual
+        super().__init__(
+            f"{path}: MD5 checksum mismatch (expected {expected}, got {actual}). The file is "
+            f"truncated, altered or not the canonical AG News file. {hint}".rstrip()
+        )
+
+
+class MalformedDataError(DataError, ValueError):
+    """A row of a CSV file cannot be parsed as (class index 1–4, title, description)."""
+
+    def __init__(self, path, line: int, problem: str):
+        self.path, self.line = str(path), line
+        super().__init__(f"{path}, line {line}: {problem}")
+
+
+@dataclass
+class NewsData:
+    """Texts and labels of both splits.
+
+    Attributes:
+        train_texts, test_texts: arrays of ``str``, shape ``(n_train,)`` / ``(n_test,)``.
+        train_labels, test_labels: ``int64`` arrays of the same shapes, values 0–3.
+        class_names: names of labels 0–3.
+        source: where the data came from (``"ag_news"``, ``"synthetic"``, ...).
+    """
+
+    train_texts: np.ndarray
+    train_labels: np.ndarray
+    test_texts: np.ndarray
+    test_labels: np.ndarray
+    class_names: tuple[str, ...] = CLASS_NAMES
+    source: str = "ag_news"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_train(self) -> int:
+        return len(self.train_texts)
+
+    @property
+    def n_test(self) -> int:
+        return len(self.test_texts)
+
+    def __repr__(self) -> str:
+        return f"NewsData(source={self.source!r}, n_train={self.n_train}, n_test={self.n_test})"
+
+
+def md5sum(path, chunk_size: int = 1 << 20) -> str:
+    """MD5 hex digest of a file, read in chunks."""
+    h = hashlib.md5()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(chunk_size), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verify_md5(path, expected: str, hint: str = "") -> None:
+    """Raise :class:`ChecksumError` unless the file's MD5 is ``expected``."""
+    actual = md5sum(path)
+    if actual != expected:
+        raise ChecksumError(path, expected, actual, hint)
+
+
+def parse_csv(path) -> tuple[np.ndarray, np.ndarray]:
+    """Parse one AG News CSV file.
+
+    Returns:
+        ``(texts, labels)``: ``texts`` an array of ``str`` (title + " " + description), shape
+        ``(n,)``; ``labels`` ``int64`` of shape ``(n,)`` with values 0–3.
+
+    Raises:
+        MalformedDataError: naming the file and line, for a row with other than 3 columns, a
+            class index that is not 1–4, broken quoting, or an empty file.
+    """
+    path = Path(path)
+    texts: list[str] = []
+    labels: list[int] = []
+    with open(path, newline="", encoding="utf-8", errors="strict") as f:
+        reader = csv.reader(f, strict=True)
+        try:
+            for row in reader:
+                line = reader.line_num
+                if len(row) != 3:
+                    raise MalformedDataError(
+                        path, line,
+                        f"expected 3 columns (class index, title, description), found {len(row)}",
+                    )
+                label, title, description = row
+                label = label.strip()
+                if label not in ("1", "2", "3", "4"):
+                    raise MalformedDataError(
+                        path, line, f"class index must be 1, 2, 3 or 4, found {label!r}"
+                    )
+                labels.append(int(label) - 1)
+                texts.append(title + " " + description)
+        except csv.Error as e:
+            raise MalformedDataError(path, reader.line_num, f"broken CSV quoting ({e})") from None
+        except UnicodeDecodeError as e:
+            raise MalformedDataError(path, reader.line_num + 1, f"not UTF-8 text ({e})") from None
+    if not texts:
+        raise MalformedDataError(path, 1, "the file holds no rows")
+    return np.array(texts, dtype=object), np.array(labels, dtype=np.int64)
+
+
+def _not_found_message(split: str, looked: list[str], base_url: str, reason: str) -> str:
+    where = "; ".join(looked)
+    return (
+        f"AG News '{split}' split not available ({reason}). Looked in: {where}. "
+        f"To provide the files, download {base_url}/train.csv and {base_url}/test.csv "
+        f"(MD5 {AG_NEWS_MD5['train']} and {AG_NEWS_MD5['test']}) on a machine with internet access, "
+        f"put them in one folder and pass it as data_dir=... or set the environment variable "
+        f"{ENV_VAR}=/path/to/folder; or run once with network access so that they are downloaded "
+        f"into the cache. For an offline run without AG News, use the generated corpus "
+        f"(data_source='synthetic', or ./run_all.sh --synthetic)."
+    )
+
+
+def _default_cache_dir() -> Path:
+    return Path(os.environ.get("KERAS_HOME") or "~/.keras").expanduser()
+
+
+def resolve_data_dir(data_dir=None) -> Path | None:
+    """The data folder to read: the argument, else ``$AG_NEWS_DIR``, else ``None`` (download)."""
+    if data_dir in (None, ""):
+        data_dir = os.environ.get(ENV_VAR) or None
+    return Path(data_dir).expanduser() if data_dir else None
+
+
+def ag_news_file(split: str, data_dir=None, *, base_url: str = AG_NEWS_BASE_URL, cache_dir=None) -> Path:
+    """Return the path of a verified AG News CSV file, downloading it into the cache if needed.
+
+    Args:
+        split: ``"train"`` or ``"test"``.
+        data_dir: folder holding ``train.csv``/``test.csv``; ``None`` reads ``$AG_NEWS_DIR`` and,
+            if that is unset too, uses the download cache.
+        base_url: where ``{split}.csv`` is downloaded from (tests point it at a local server).
+        cache_dir: root of the download cache (files go to ``cache_dir/datasets/ag_news``).
+
+    Raises:
+        DataNotFoundError: the file is in neither place and cannot be downloaded.
+        ChecksumError: the file (in the folder, or just downloaded) has the wrong MD5. A bad
+            download is deleted, so no later run trusts it.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    expected = AG_NEWS_MD5[split]
+    folder = resolve_data_dir(data_dir)
+    if folder is not None:
+        path = folder / f"{split}.csv"
+        if not path.is_file():
+            source = "data_dir" if data_dir not in (None, "") else f"${ENV_VAR}"
+            raise DataNotFoundError(
+                _not_found_message(split, [f"{path} (from {source})"], base_url, "file missing")
+            )
+        verify_md5(path, expected, hint=f"Replace it with the canonical file from {base_url}/{split}.csv.")
+        return path
+    return _download(split, base_url=base_url.rstrip("/"), cache_dir=cache_dir)
+
+
+def _download(split: str, *, base_url: str, cache_dir) -> Path:
+    from ._tf import keras
+
+    expected = AG_NEWS_MD5[split]
+    cache_root = Path(cache_dir).expanduser() if cache_dir else _default_cache_dir()
+    target = cache_root / "datasets" / "ag_news" / f"{split}.csv"
+    url = f"{base_url}/{split}.csv"
+    # get_file silently falls back to a temp folder when the cache root does not exist yet.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path = keras.utils.get_file(
+            fname=f"{split}.csv",
+            origin=url,
+            md5_hash=expected,
+            cache_dir=str(cache_root),
+            cache_subdir=str(Path("datasets") / "ag_news"),
+        )
+    except ValueError as e:
+        # get_file found the fresh download's hash wrong: never leave it for a later run to trust.
+        actual = md5sum(target) if target.exists() else "unknown"
+        target.unlink(missing_ok=True)
+        if "hash" in str(e) or "corrupted" in str(e):
+            raise ChecksumError(url, expected, actual, "The download was deleted; try again later.") from None
+        raise
+    except (Exception, KeyboardInterrupt) as e:  # network errors come as plain Exception
+        target.unlink(missing_ok=True)
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        reason = f"download failed: {e}"
+        raise DataNotFoundError(
+            _not_found_message(split, [f"the cache {target}", url], base_url, reason)
+        ) from None
+    return Path(path)
+
+
+def load_split(split: str, data_dir=None, *, base_url: str = AG_NEWS_BASE_URL, cache_dir=None):
+    """Load one verified split: ``(texts, labels)`` as in :func:`parse_csv`."""
+    return parse_csv(ag_news_file(split, data_dir, base_url=base_url, cache_dir=cache_dir))
+
+
+def load_ag_news(data_dir=None, *, base_url: str = AG_NEWS_BASE_URL, cache_dir=None) -> NewsData:
+    """Load AG News: 120,000 training and 7,600 test texts, verified by MD5.
+
+    See :func:`ag_news_file` for where the files come from and the errors raised.
+    """
+    train = load_split("train", data_dir, base_url=base_url, cache_dir=cache_dir)
+    test = load_split("test", data_dir, base_url=base_url, cache_dir=cache_dir)
+    return NewsData(*train, *test, source="ag_news")
+
+
+def stratified_subsample(texts, labels, n, seed: int = 0):
+    """A seeded, class-balanced subset of ``n`` examples (all of them if ``n`` is None or too big).
+
+    Returns ``(texts, labels)`` with the classes in the same proportions as the input.
+    """
+    labels = np.asarray(labels)
+    if n is None or n >= len(labels):
+        return texts, labels
+    from sklearn.model_selection import train_test_split
+
+    idx = np.arange(len(labels))
+    keep, _ = train_test_split(idx, train_size=int(n), stratify=labels, random_state=seed)
+    keep = np.sort(keep)
+    return np.asarray(texts, dtype=object)[keep], labels[keep]
+
+
+DATA_SOURCES = ("ag_news", "synthetic", "ag_news_test_split")
+"""Accepted ``data_source`` values:
+
+- ``"ag_news"``: the real data set (120,000 / 7,600), downloaded or from ``data_dir``;
+- ``"synthetic"``: the generated corpus (same sizes), no network needed;
+- ``"ag_news_test_split"``: only the real test split, split 80/20 (stratified, seeded) into training
+  and test texts, for real-text runs where the training split cannot be had.
+"""
+
+
+def load_data(
+    data_source: str = "ag_news",
+    *,
+    data_dir=None,
+    train_size: int | None = None,
+    test_size: int | None = None,
+    seed: int = 0,
+    base_url: str = AG_NEWS_BASE_URL,
+    cache_dir=None,
+) -> NewsData:
+    """Load the texts a notebook trains and tests on.
+
+    Args:
+        data_source: one of :data:`DATA_SOURCES`.
+        data_dir: folder with the AG News CSVs (else ``$AG_NEWS_DIR``, else download).
+        train_size, test_size: if given, a seeded stratified subsample of that many texts.
+        seed: seed of the subsamples (and of the generated corpus).
+
+    Returns:
+        :class:`NewsData`.
+    """
+    if data_source == "ag_news":
+        data = load_ag_news(data_dir, base_url=base_url, cache_dir=cache_dir)
+    elif data_source == "synthetic":
+        from .synthetic import make_synthetic_news
+
+        # Generate only what is needed: a quick run shrinks the corpus like any other source.
+        data = make_synthetic_news(
+            n_train=train_size or AG_NEWS_SIZES["train"],
+            n_test=test_size or AG_NEWS_SIZES["test"],
+            seed=seed,
+        )
+    elif data_source == "ag_news_test_split":
+        texts, labels = load_split("test", data_dir, base_url=base_url, cache_dir=cache_dir)
+        from sklearn.model_selection import train_test_split
+
+        tr_x, te_x, tr_y, te_y = train_test_split(
+            texts, labels, test_size=0.2, stratify=labels, random_state=seed
+        )
+        data = NewsData(tr_x, tr_y, te_x, te_y, source="ag_news_test_split")
+        data.notes.append(
+            "Real AG News texts, but only the 7,600 of the test split: 80% train, 20% test."
+        )
+    else:
+        raise ValueError(f"data_source must be one of {', '.join(DATA_SOURCES)}; got {data_source!r}")
+    data.train_texts, data.train_labels = stratified_subsample(
+        data.train_texts, data.train_labels, train_size, seed
+    )
+    data.test_texts, data.test_labels = stratified_subsample(
+        data.test_texts, data.test_labels, test_size, seed
+    )
+    return data

@@ -1,0 +1,195 @@
+"""Evaluation: accuracy, classification report, confusion matrix, training curves, metrics JSON.
+
+The tutorial drew its confusion matrix with scikit-plot, which no longer imports with SciPy ≥ 1.12;
+scikit-learn's ``ConfusionMatrixDisplay`` draws the same normalized "Blues" plot.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import config
+from .files import write_json
+
+TIMING_FIELDS = ("fit_seconds", "predict_seconds")
+"""Metrics fields that measure time: they differ between otherwise identical runs."""
+
+REQUIRED_FIELDS = (
+    "approach", "test_accuracy", "n_train", "n_test", "epochs", "max_tokens", "embed_len",
+    "lstm_units", "bidirectional", "fit_seconds", "history",
+)
+"""Fields every metrics JSON file has (the contract the summary notebook and run_all.sh read)."""
+
+
+@dataclass
+class Evaluation:
+    """Test-set results.
+
+    Attributes:
+        y_true, y_pred: ``int`` arrays of shape ``(n_test,)``.
+        probabilities: ``(n_test, 4)`` class probabilities.
+        accuracy: share of correct predictions.
+        report: scikit-learn's classification report as a dict (per class: precision, recall,
+            f1-score, support).
+        report_text: the same report as printable text.
+        confusion: ``(4, 4)`` counts; row = true class, column = predicted class.
+    """
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    probabilities: np.ndarray
+    accuracy: float
+    report: dict
+    report_text: str
+    confusion: np.ndarray
+    class_names: tuple[str, ...] = config.CLASS_NAMES
+
+
+def evaluate(model, x_test, y_test, class_names=config.CLASS_NAMES, batch_size: int = 1024) -> Evaluation:
+    """Predict ``x_test`` (token ids ``(n, max_tokens)``) and score against ``y_test`` ``(n,)``."""
+    probs = model.predict(np.asarray(x_test), batch_size=batch_size, verbose=0)
+    return evaluate_predictions(y_test, probs, class_names)
+
+
+def evaluate_predictions(y_true, probabilities, class_names=config.CLASS_NAMES) -> Evaluation:
+    """Score class probabilities ``(n, k)`` against true labels ``(n,)``."""
+    from sklearn.metrics import accuracy_score, classification_report, confusion_matrix
+
+    y_true = np.asarray(y_true)
+    probs = np.asarray(probabilities)
+    y_pred = probs.argmax(axis=1)
+    labels = list(range(len(class_names)))
+    kw = dict(labels=labels, target_names=list(class_names), zero_division=0)
+    return Evaluation(
+        y_true=y_true,
+        y_pred=y_pred,
+        probabilities=probs,
+        accuracy=float(accuracy_score(y_true, y_pred)),
+        report=classification_report(y_true, y_pred, output_dict=True, **kw),
+        report_text=classification_report(y_true, y_pred, digits=4, **kw),
+        confusion=confusion_matrix(y_true, y_pred, labels=labels),
+        class_names=tuple(class_names),
+    )
+
+
+def confusion_table(ev: Evaluation):
+    """The confusion matrix as a labelled pandas DataFrame (rows: true, columns: predicted)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        ev.confusion,
+        index=pd.Index(ev.class_names, name="true class"),
+        columns=pd.Index(ev.class_names, name="predicted"),
+    )
+
+
+def plot_confusion_matrix(ev: Evaluation, title: str = "Normalized confusion matrix"):
+    """Row-normalized confusion matrix in the "Blues" colour map; returns the figure."""
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    ConfusionMatrixDisplay.from_predictions(
+        ev.y_true, ev.y_pred, labels=list(range(len(ev.class_names))),
+        display_labels=list(ev.class_names), normalize="true", cmap="Blues",
+        values_format=".2f", ax=ax, colorbar=False,
+    )
+    ax.set_title(title)
+    plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_training_curves(history: dict, title: str = "Training curves"):
+    """Loss and accuracy per epoch, training and validation; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    for ax, key in zip(axes, ("loss", "accuracy")):
+        vals = history.get(key, [])
+        epochs = np.arange(1, len(vals) + 1)
+        ax.plot(epochs, vals, "o-", label="training")
+        if history.get(f"val_{key}"):
+            ax.plot(epochs, history[f"val_{key}"], "s--", label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(key)
+        ax.set_xticks(epochs)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def build_metrics(
+    *,
+    approach: str,
+    ev: Evaluation,
+    params: dict,
+    train_result,
+    data,
+    vocab_size: int,
+    published_accuracy: float | None = None,
+    extra: dict | None = None,
+) -> dict:
+    """Assemble the metrics record of one run (see :data:`REQUIRED_FIELDS`)."""
+    from ._tf import keras, tf
+
+    units = params["lstm_units"]
+    units = [int(units)] if isinstance(units, (int, np.integer)) else [int(u) for u in units]
+    m = {
+        "approach": approach,
+        "data_source": data.source,
+        "test_accuracy": round(ev.accuracy, 6),
+        "n_train": int(train_result.n_train),
+        "n_val": int(train_result.n_val),
+        "n_test": int(len(ev.y_true)),
+        "epochs": int(params["epochs"]),
+        "batch_size": int(params["batch_size"]),
+        "seed": int(params["seed"]),
+        "max_tokens": int(params["max_tokens"]),
+        "embed_len": int(params["embed_len"]),
+        "lstm_units": units,
+        "bidirectional": bool(params["bidirectional"]),
+        "vocab_size": int(vocab_size),
+        "fit_seconds": round(float(train_result.fit_seconds), 2),
+        "history": {k: [round(float(v), 6) for v in vals] for k, vals in train_result.history.items()},
+        "per_class": {
+            name: {k: round(float(v), 6) for k, v in ev.report[name].items()} for name in ev.class_names
+        },
+        "macro_f1": round(float(ev.report["macro avg"]["f1-score"]), 6),
+        "confusion_matrix": ev.confusion.tolist(),
+        "published_accuracy": published_accuracy,
+        "versions": {"python": platform.python_version(), "tensorflow": tf.__version__,
+                     "keras": keras.__version__},
+    }
+    if extra:
+        m.update(extra)
+    return m
+
+
+def write_metrics(metrics: dict, output_dir, name: str) -> Path:
+    """Write ``output_dir/metrics/<name>.json`` atomically; returns its path."""
+    missing = [f for f in REQUIRED_FIELDS if f not in metrics]
+    if missing:
+        raise ValueError(f"metrics lack required fields: {', '.join(missing)}")
+    return write_json(Path(output_dir) / "metrics" / f"{name}.json", metrics)
+
+
+def read_all_metrics(output_dir) -> dict[str, dict]:
+    """Every ``metrics/*.json`` of a run folder, by file stem, sorted by name."""
+    folder = Path(output_dir) / "metrics"
+    out = {}
+    for p in sorted(folder.glob("*.json")):
+        out[p.stem] = json.loads(p.read_text(encoding="utf-8"))
+    return out
+
+
+def without_timings(metrics: dict) -> dict:
+    """A copy of ``metrics`` without the fields that measure time (for comparing runs)."""
+    return {k: v for k, v in metrics.items() if k not in TIMING_FIELDS}

@@ -1,0 +1,132 @@
+"""The networks: built from the approaches table, compiled as in the tutorial, exported for raw text.
+
+Keras 3 notes: ``Embedding`` no longer takes ``input_length`` (the ``Input`` layer gives the length);
+``LSTM`` picks the fused cuDNN kernel by itself when a GPU is present and the layer keeps its default
+activations, so the same code runs fast on CPU and GPU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import config
+from ._tf import keras, tf
+from .text import _as_string_array
+
+
+def _units_tuple(lstm_units) -> tuple[int, ...]:
+    if isinstance(lstm_units, (int, np.integer)):
+        return (int(lstm_units),)
+    return tuple(int(u) for u in lstm_units)
+
+
+def build_model(
+    vocab_size: int,
+    max_tokens: int,
+    embed_len: int,
+    lstm_units: int | Sequence[int],
+    bidirectional: bool = False,
+    num_classes: int = len(config.CLASS_NAMES),
+    name: str | None = None,
+) -> keras.Model:
+    """Embedding → LSTM layer(s) (optionally ``Bidirectional``) → Dense softmax.
+
+    Every LSTM layer but the last returns its whole sequence (``return_sequences=True``) so the next
+    one can read it; the last returns only its final state.
+
+    Args:
+        vocab_size: number of token ids (vocabulary size, padding and ``[UNK]`` included).
+        max_tokens: length of each input row of token ids.
+        embed_len: embedding vector length.
+        lstm_units: units of each LSTM layer (an int for a single layer).
+        bidirectional: wrap every LSTM layer in ``Bidirectional``.
+
+    Returns:
+        An uncompiled ``keras.Sequential`` mapping ``(batch, max_tokens)`` ids to
+        ``(batch, num_classes)`` class probabilities.
+    """
+    units = _units_tuple(lstm_units)
+    stack: list = [
+        keras.Input(shape=(int(max_tokens),), dtype="int64", name="token_ids"),
+        keras.layers.Embedding(int(vocab_size), int(embed_len), name="embedding"),
+    ]
+    for i, u in enumerate(units):
+        last = i == len(units) - 1
+        lstm = keras.layers.LSTM(u, return_sequences=not last, name=f"lstm_{i + 1}")
+        stack.append(keras.layers.Bidirectional(lstm, name=f"bidirectional_{i + 1}") if bidirectional else lstm)
+    stack.append(keras.layers.Dense(num_classes, activation="softmax", name="classes"))
+    return keras.Sequential(stack, name=name or "lstm_classifier")
+
+
+def build_approach(approach, vocab_size: int, **overrides) -> keras.Model:
+    """:func:`build_model` with an approach's settings (number 1–5 or name); ``overrides`` win."""
+    a = config.get_approach(approach)
+    kw = dict(max_tokens=a.max_tokens, embed_len=a.embed_len, lstm_units=a.lstm_units,
+              bidirectional=a.bidirectional, name=a.slug)
+    kw.update(overrides)
+    return build_model(vocab_size, **kw)
+
+
+def compile_model(model: keras.Model, optimizer=config.OPTIMIZER) -> keras.Model:
+    """Compile as the tutorial did: rmsprop, sparse categorical cross-entropy, accuracy."""
+    model.compile(optimizer=optimizer, loss=config.LOSS, metrics=list(config.METRICS))
+    return model
+
+
+def expected_param_count(vocab_size, max_tokens, embed_len, lstm_units, bidirectional, num_classes=4) -> int:
+    """Number of weights of :func:`build_model`'s network, by the textbook formula.
+
+    An LSTM layer with ``u`` units reading ``d`` features has ``4·u·(d + u + 1)`` weights (4 gates,
+    each with input weights, recurrent weights and a bias).
+    """
+    units = _units_tuple(lstm_units)
+    k = 2 if bidirectional else 1
+    total, d = vocab_size * embed_len, embed_len
+    for u in units:
+        total += k * 4 * u * (d + u + 1)
+        d = k * u
+    return total + (d + 1) * num_classes
+
+
+def export_text_model(vectorizer, model: keras.Model, name: str | None = None) -> keras.Model:
+    """An end-to-end model that takes raw strings: ``vectorizer`` followed by ``model``.
+
+    Returns:
+        A ``keras.Model`` mapping a string tensor of shape ``(n,)`` to probabilities ``(n, 4)``.
+        Save it with ``model.save("x.keras")``; load it with :func:`load_text_model` (or
+        ``keras.saving.load_model`` after ``import helpers``). Call it through
+        :func:`predict_texts`, which accepts plain lists.
+    """
+    inputs = keras.Input(shape=(), dtype="string", name="text")
+    outputs = model(vectorizer(inputs))
+    return keras.Model(inputs, outputs, name=name or f"{model.name}_text")
+
+
+def load_text_model(path) -> keras.Model:
+    """Load a model saved from :func:`export_text_model` (``.keras`` file)."""
+    return keras.saving.load_model(str(path), compile=False)
+
+
+def predict_texts(text_model: keras.Model, texts, batch_size: int = 1024) -> np.ndarray:
+    """Class probabilities for raw texts.
+
+    Keras 3's ``predict`` rejects a Python list of strings; this accepts a single string, a list,
+    a tuple, a NumPy array or a pandas Series, including empty, whitespace-only or unknown-word
+    texts (they map to padding or ``[UNK]`` ids and still get a probability row).
+
+    Returns:
+        ``float32`` array of shape ``(n, 4)``; each row is finite and sums to 1.
+
+    Raises:
+        TypeError: an element is not a string.
+    """
+    arr = _as_string_array(texts)
+    n_out = text_model.output_shape[-1]
+    if len(arr) == 0:
+        return np.zeros((0, n_out), dtype=np.float32)
+    out = []
+    for start in range(0, len(arr), batch_size):
+        out.append(text_model(tf.constant(arr[start:start + batch_size]), training=False).numpy())
+    return np.concatenate(out, axis=0)

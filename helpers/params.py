@@ -1,0 +1,180 @@
+"""Notebook parameters (papermill): names, allowed values, and a check that fails fast.
+
+Each notebook has one cell tagged ``parameters``; papermill may override any of its names. The
+cell right after calls :func:`check_parameters`, which raises :class:`ParameterError` for a bad
+value or an unknown name before any data is loaded or any network trained.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import types
+from collections.abc import Mapping
+
+from .data import DATA_SOURCES
+
+
+class ParameterError(ValueError):
+    """A notebook parameter has a value that is not allowed, or an unknown name."""
+
+
+def _is_int(v) -> bool:
+    import numpy as np
+
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _int_check(lo: int, hi: int, optional: bool = False):
+    allowed = f"an integer from {lo:,} to {hi:,}" + (" or None (all)" if optional else "")
+
+    def check(name, v):
+        if optional and v is None:
+            return None
+        if not _is_int(v) or not lo <= v <= hi:
+            raise ParameterError(f"{name} must be {allowed}; got {v!r} ({type(v).__name__})")
+        return int(v)
+
+    check.allowed = allowed
+    return check
+
+
+def _units_check(name, v):
+    allowed = ("a positive integer (one LSTM layer) or a non-empty list of up to 8 positive "
+               "integers (one per stacked LSTM layer), each at most 4,096, e.g. 50 or [50, 60, 75]")
+    raw = v
+    if isinstance(v, str):  # papermill's -p passes lists as text
+        try:
+            v = ast.literal_eval(v.strip())
+        except (ValueError, SyntaxError):
+            raise ParameterError(f"{name} must be {allowed}; got {raw!r} (str)") from None
+    if _is_int(v):
+        v = [v]
+    if (not isinstance(v, (list, tuple)) or not 1 <= len(v) <= 8
+            or not all(_is_int(u) and 1 <= u <= 4096 for u in v)):
+        raise ParameterError(f"{name} must be {allowed}; got {raw!r} ({type(raw).__name__})")
+    return [int(u) for u in v]
+
+
+_units_check.allowed = "a positive integer or a non-empty list of positive integers"
+
+
+def _bool_check(name, v):
+    import numpy as np
+
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    raise ParameterError(f"{name} must be True or False; got {v!r} ({type(v).__name__})")
+
+
+_bool_check.allowed = "True or False"
+
+
+def _choice_check(choices):
+    allowed = "one of " + ", ".join(repr(c) for c in choices)
+
+    def check(name, v):
+        if v not in choices:
+            raise ParameterError(f"{name} must be {allowed}; got {v!r}")
+        return v
+
+    check.allowed = allowed
+    return check
+
+
+def _path_check(optional: bool):
+    allowed = "a folder path (text)" + (" or None" if optional else "")
+
+    def check(name, v):
+        if optional and v in (None, ""):
+            return None
+        if not isinstance(v, str) or not v.strip():
+            raise ParameterError(f"{name} must be {allowed}; got {v!r} ({type(v).__name__})")
+        return v
+
+    check.allowed = allowed
+    return check
+
+
+PARAMETERS = {
+    "max_tokens": _int_check(1, 1000),
+    "embed_len": _int_check(1, 1024),
+    "lstm_units": _units_check,
+    "bidirectional": _bool_check,
+    "epochs": _int_check(1, 1000),
+    "batch_size": _int_check(1, 65536),
+    "train_size": _int_check(20, 10_000_000, optional=True),
+    "test_size": _int_check(4, 10_000_000, optional=True),
+    "seed": _int_check(0, 2**32 - 1),
+    "data_source": _choice_check(DATA_SOURCES),
+    "data_dir": _path_check(optional=True),
+    "output_dir": _path_check(optional=False),
+}
+"""Every parameter a notebook of the series may take, with its check."""
+
+PARAMETER_NAMES = tuple(PARAMETERS)
+
+
+def allowed_values(name: str) -> str:
+    """A sentence fragment saying what ``name`` accepts."""
+    return PARAMETERS[name].allowed
+
+
+def validate_parameters(params: Mapping) -> dict:
+    """Check ``params`` (name → value) and return them normalized.
+
+    Raises:
+        ParameterError: for the first unknown name or bad value, naming it and what is allowed.
+    """
+    unknown = [k for k in params if k not in PARAMETERS]
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter {unknown[0]!r}; the parameters are: {', '.join(PARAMETER_NAMES)}"
+        )
+    return {k: PARAMETERS[k](k, v) for k, v in params.items()}
+
+
+_IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+def user_variables(namespace: Mapping) -> dict:
+    """The plain values a notebook's namespace holds (no modules, functions, classes, IPython names)."""
+    out = {}
+    for k, v in namespace.items():
+        if k.startswith("_") or k in _IPYTHON_NAMES:
+            continue
+        if isinstance(v, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)):
+            continue
+        out[k] = v
+    return out
+
+
+def check_parameters(namespace: dict) -> dict:
+    """Validate the parameters a notebook defined (call it with ``globals()`` right after them).
+
+    Every plain variable defined so far must be a known parameter (so a misspelled papermill
+    ``-p`` name fails instead of being silently ignored). Normalized values are written back into
+    ``namespace`` (e.g. ``lstm_units="50,60"`` becomes ``[50, 60]``).
+
+    Returns:
+        The parameters, validated and normalized.
+    """
+    clean = validate_parameters(user_variables(namespace))
+    namespace.update(clean)
+    return clean
+
+
+def parse_cli_value(text: str):
+    """Parse a ``-p NAME VALUE`` value as papermill does with YAML (numbers, booleans, lists, None)."""
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    return text if isinstance(value, (dict,)) else value
+
+
+def to_json(params: Mapping) -> str:
+    """Parameters as one line of JSON (for logs and the run folder)."""
+    return json.dumps(dict(params), sort_keys=True)
