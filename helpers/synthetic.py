@@ -133,7 +133,7 @@ def make_synthetic_news(
     *,
     seed: int = 0,
     vocab_size: int = 30_000,
-    topic_share: float = 0.15,
+    topic_share: float = 0.2,
     noise: float = 0.04,
 ):
     """Generate the corpus.

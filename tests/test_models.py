@@ -1,0 +1,103 @@
+"""The networks: layer stacks, parameter counts, raw-text export, robust prediction."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import helpers
+from helpers._tf import keras
+
+VOCAB = 1000
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
+def test_layer_stack_and_parameter_count(number):
+    a = helpers.APPROACHES[number]
+    model = helpers.build_approach(number, VOCAB)
+    layers = model.layers
+    assert isinstance(layers[0], keras.layers.Embedding)
+    assert layers[0].output_dim == a.embed_len
+    recurrent = layers[1:-1]
+    assert len(recurrent) == len(a.lstm_units)
+    for layer, units, i in zip(recurrent, a.lstm_units, range(len(recurrent))):
+        lstm = layer.forward_layer if a.bidirectional else layer
+        assert isinstance(layer, keras.layers.Bidirectional) == a.bidirectional
+        assert isinstance(lstm, keras.layers.LSTM) and lstm.units == units
+        assert lstm.return_sequences == (i < len(recurrent) - 1)
+    dense = layers[-1]
+    assert isinstance(dense, keras.layers.Dense) and dense.units == 4
+    assert model.input_shape == (None, a.max_tokens)
+    assert model.output_shape == (None, 4)
+    expected = helpers.expected_param_count(VOCAB, a.max_tokens, a.embed_len, a.lstm_units, a.bidirectional)
+    assert model.count_params() == expected
+
+
+def test_parameter_count_by_hand():
+    # Approach 1: embedding 1000x25, LSTM 4*50*(25+50+1), dense 51*4
+    assert helpers.expected_param_count(1000, 25, 25, 50, False) == 25_000 + 15_200 + 204
+    # Approach 5 (bidirectional stack): layer inputs 30 -> 100 -> 120, output 150
+    assert helpers.expected_param_count(1000, 50, 30, [50, 60, 75], True) == (
+        30_000 + 2 * 4 * 50 * 81 + 2 * 4 * 60 * 161 + 2 * 4 * 75 * 196 + 151 * 4
+    )
+
+
+def test_compile_uses_the_tutorial_settings():
+    model = helpers.compile_model(helpers.build_approach(1, VOCAB))
+    assert type(model.optimizer).__name__ == "RMSprop"
+    assert model.loss == "sparse_categorical_crossentropy"
+
+
+def test_export_save_load_and_predict_raw_strings(trained, tmp_path, small_corpus):
+    tm = trained["text_model"]
+    path = tmp_path / "model.keras"
+    tm.save(path)
+    loaded = helpers.load_text_model(path)
+    texts = list(small_corpus.test_texts[:50])
+    p1 = helpers.predict_texts(tm, texts)
+    p2 = helpers.predict_texts(loaded, texts)
+    np.testing.assert_allclose(p1, p2, atol=1e-6)
+    # Same answer as the two-step path (vectorize, then the id model)
+    ids = helpers.vectorize(trained["vectorizer"], texts)
+    np.testing.assert_allclose(p1, trained["model"].predict(ids, verbose=0), atol=1e-5)
+    # Plain keras.saving.load_model works too once helpers is imported
+    again = keras.saving.load_model(str(path), compile=False)
+    np.testing.assert_allclose(helpers.predict_texts(again, np.array(texts)), p1, atol=1e-6)
+
+
+ODD_TEXTS = [
+    "",
+    "   \t\n ",
+    "!!! ... ??? ###",
+    "東京の株式市場 Россия новости",
+    "🙂🚀🔥 📈",
+    "zzqx wvpt qqqq jjjjz",  # all words unknown
+    " ".join(["market"] * 10_000),  # a 10,000-word text
+]
+
+
+def test_prediction_on_odd_inputs_gives_probability_rows(trained):
+    tm = trained["text_model"]
+    p = helpers.predict_texts(tm, ODD_TEXTS)
+    assert p.shape == (len(ODD_TEXTS), 4)
+    assert np.isfinite(p).all()
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-5)
+
+
+@pytest.mark.parametrize("texts", ["a single string", ("a", "tuple"), np.array(["numpy", "array"])])
+def test_prediction_accepts_str_tuple_array_series(trained, texts):
+    p = helpers.predict_texts(trained["text_model"], texts)
+    n = 1 if isinstance(texts, str) else len(texts)
+    assert p.shape == (n, 4)
+
+
+def test_prediction_accepts_pandas_series_and_empty_list(trained):
+    import pandas as pd
+
+    assert helpers.predict_texts(trained["text_model"], pd.Series(["a", "b", "c"])).shape == (3, 4)
+    assert helpers.predict_texts(trained["text_model"], []).shape == (0, 4)
+
+
+def test_prediction_rejects_non_strings_clearly(trained):
+    with pytest.raises(TypeError, match="must be strings"):
+        helpers.predict_texts(trained["text_model"], ["ok", None])

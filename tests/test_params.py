@@ -1,0 +1,71 @@
+"""Notebook parameters: bad values fail at once, naming the parameter and what is allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+import helpers
+from helpers.params import ParameterError, check_parameters, parse_cli_value, validate_parameters
+
+GOOD = dict(max_tokens=25, embed_len=25, lstm_units=50, bidirectional=False, epochs=5, batch_size=512,
+            train_size=None, test_size=None, seed=0, data_source="ag_news", data_dir=None,
+            output_dir="../runs/x")
+
+
+def test_good_values_pass_and_are_normalized():
+    out = validate_parameters(GOOD)
+    assert out["lstm_units"] == [50]
+    assert validate_parameters({"lstm_units": "[50, 60, 75]"})["lstm_units"] == [50, 60, 75]
+    assert validate_parameters({"lstm_units": (50, 60)})["lstm_units"] == [50, 60]
+
+
+@pytest.mark.parametrize(
+    "name, value, allowed",
+    [
+        ("max_tokens", 0, "integer from 1 to 1,000"),
+        ("epochs", -1, "integer from 1 to 1,000"),
+        ("lstm_units", [], "non-empty list"),
+        ("lstm_units", [50, 0], "non-empty list"),
+        ("batch_size", "x", "integer from 1 to 65,536"),
+        ("batch_size", 2.5, "integer"),
+        ("bidirectional", "yes", "True or False"),
+        ("epochs", True, "integer"),
+        ("data_source", "imdb", "'synthetic'"),
+        ("train_size", 3, "or None"),
+        ("output_dir", "", "folder path"),
+    ],
+)
+def test_bad_value_names_parameter_and_allowed_values(name, value, allowed):
+    with pytest.raises(ParameterError) as e:
+        validate_parameters({**GOOD, name: value})
+    assert str(e.value).startswith(name) and allowed in str(e.value) and repr(value) in str(e.value)
+
+
+def test_unknown_name_lists_the_known_ones():
+    with pytest.raises(ParameterError, match="unknown parameter 'epoch'.*epochs"):
+        validate_parameters({**GOOD, "epoch": 3})
+
+
+def test_check_parameters_reads_a_notebook_namespace():
+    import numpy as np
+
+    ns = {"np": np, "In": [], "_": None, "get_ipython": print, **GOOD, "lstm_units": "50,60"}
+    out = check_parameters(ns)
+    assert ns["lstm_units"] == [50, 60] and out["epochs"] == 5
+    ns["learning_rate"] = 0.1  # an injected, unknown parameter
+    with pytest.raises(ParameterError, match="learning_rate"):
+        check_parameters(ns)
+
+
+def test_cli_values_are_parsed_like_papermill():
+    assert parse_cli_value("3") == 3
+    assert parse_cli_value("true") is True
+    assert parse_cli_value("[50, 60]") == [50, 60]
+    assert parse_cli_value("None") == "None" or parse_cli_value("null") is None
+    assert parse_cli_value("x") == "x"
+
+
+def test_every_approach_default_is_valid():
+    for a in helpers.APPROACHES.values():
+        validate_parameters({**GOOD, "max_tokens": a.max_tokens, "embed_len": a.embed_len,
+                             "lstm_units": list(a.lstm_units), "bidirectional": a.bidirectional})

@@ -1,0 +1,72 @@
+"""Project-level promises: pins in one place, the README's commands, CI, no machine paths."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import helpers
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_requirements_are_exact_pins_with_the_stack():
+    lines = [l.strip() for l in (REPO / "requirements.txt").read_text().splitlines()]
+    reqs = [l for l in lines if l and not l.startswith("#")]
+    assert reqs and all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][^\s]*", r) for r in reqs), reqs
+    names = {r.split("==")[0].lower() for r in reqs}
+    for pkg in ("tensorflow", "keras", "lime", "papermill", "nbval", "jupyterlab", "scikit-learn", "pytest"):
+        assert pkg in names
+    assert not {"torchtext", "scikit-plot"} & names
+    keras_version = next(r for r in reqs if r.lower().startswith("keras=="))
+    assert keras_version.split("==")[1].startswith("3.")
+
+
+def test_environment_yml_mirrors_requirements():
+    env = (REPO / "environment.yml").read_text()
+    assert "python=3.11" in env and "-r requirements.txt" in env and "-e ." in env
+
+
+def test_ci_calls_exactly_the_readme_test_command():
+    readme = (REPO / "README.md").read_text()
+    assert "./run_tests.sh" in readme and "./run_all.sh" in readme
+    ci = (REPO / ".ci" / "run").read_text()
+    commands = [l.strip() for l in ci.splitlines() if l.strip() and not l.strip().startswith("#")]
+    assert commands[-1] == "./run_tests.sh"
+
+
+def test_no_absolute_machine_paths_in_committed_files():
+    files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    places = {str(REPO.parent) + "/", str(Path.home()) + "/", tempfile.gettempdir() + "/"}
+    offenders = []
+    for f in files:
+        p = REPO / f
+        if p.suffix in {".py", ".ipynb", ".md", ".sh", ".json", ".yml", ".toml", ".txt", ".cfg"} and p.is_file():
+            text = p.read_text(errors="ignore")
+            offenders += [f"{f}: {place}" for place in places if place in text]
+    assert not offenders
+
+
+def test_import_helpers_gives_documented_api():
+    for name in dir(helpers):
+        if name.startswith("_"):
+            continue
+        obj = getattr(helpers, name)
+        if callable(obj) and not isinstance(obj, type(helpers)):
+            assert obj.__doc__, f"helpers.{name} has no docstring"
+
+
+def test_run_all_rejects_bad_parameters_before_running_anything():
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    for args, word in ((["-p", "max_tokens", "0"], "max_tokens"), (["-p", "epoch", "3"], "epoch"),
+                       (["-p", "lstm_units", "[]"], "lstm_units"), (["-p", "batch_size", "x"], "batch_size")):
+        with tempfile.TemporaryDirectory() as out:
+            r = subprocess.run([str(REPO / "run_all.sh"), *args, "--out", out],
+                               capture_output=True, text=True, env=env, timeout=120)
+            assert r.returncode != 0, args
+            assert word in r.stderr, r.stderr
+            assert not os.listdir(out)  # nothing ran, nothing written

@@ -1,0 +1,80 @@
+"""Checks on real AG News text: the offline copy of the test split (AG_NEWS_DIR), skipped without it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import helpers
+from helpers import data as D
+
+from conftest import real_data_dir, requires_real_data
+
+pytestmark = [requires_real_data, pytest.mark.realdata]
+
+
+@pytest.fixture(scope="module")
+def real_test():
+    return helpers.load_split("test", real_data_dir())
+
+
+def test_real_test_split_parses_and_verifies(real_test):
+    texts, labels = real_test
+    assert D.md5sum(real_data_dir() / "test.csv") == D.AG_NEWS_MD5["test"]
+    assert texts.shape == (7600,) and np.bincount(labels).tolist() == [1900] * 4
+    assert texts[0].startswith("Fears for T N pension after talks")
+
+
+def test_the_tutorials_example_is_5158(real_test):
+    texts, labels = real_test
+    i = helpers.tutorial_example_index(len(texts))
+    assert i == 5158
+    assert texts[i].startswith("United Seeks Further Labor Cuts")
+    assert helpers.CLASS_NAMES[labels[i]] == "Business"
+
+
+def test_vectorizing_real_texts(real_test):
+    texts, _ = real_test
+    vec = helpers.make_vectorizer(50, train_texts=texts)
+    vocab = vec.get_vocabulary()
+    assert 20_000 < len(vocab) < 40_000
+    assert vocab[2] == "the"
+    ids = helpers.vectorize(vec, texts)
+    assert ids.shape == (7600, 50)
+    for t, row in zip(texts[:300], ids[:300]):
+        assert helpers.ids_to_words(vocab, row) == helpers.tokenize_like_keras2(t)[:50]
+    lengths = (ids > 0).sum(axis=1)
+    assert 0.05 < (lengths == 50).mean() < 0.5  # some texts are cut at 50 tokens
+
+
+@pytest.fixture(scope="module")
+def real_run():
+    """Approach 1 trained on a stratified 80% of the real test split (more steps than 5 x 512)."""
+    data = helpers.load_data("ag_news_test_split", data_dir=real_data_dir(), seed=0)
+    helpers.set_seed(0)
+    vec = helpers.make_vectorizer(25, train_texts=data.train_texts)
+    model = helpers.compile_model(helpers.build_approach(1, vec.vocabulary_size()))
+    helpers.train(model, helpers.vectorize(vec, data.train_texts), data.train_labels,
+                  epochs=5, batch_size=32, verbose=0)
+    return data, vec, model
+
+
+def test_learns_real_text_well_above_chance(real_run):
+    data, vec, model = real_run
+    assert (data.n_train, data.n_test) == (6080, 1520)
+    ev = helpers.evaluate(model, helpers.vectorize(vec, data.test_texts), data.test_labels)
+    assert ev.accuracy > 0.70, ev.accuracy  # chance is 0.25
+    assert ev.confusion.sum() == 1520 and np.trace(ev.confusion) == round(ev.accuracy * 1520)
+    assert min(ev.report[c]["f1-score"] for c in helpers.CLASS_NAMES) > 0.5
+
+
+def test_lime_on_the_tutorials_example(real_run, real_test, tmp_path):
+    _, vec, model = real_run
+    texts, _ = real_test
+    text = texts[5158]
+    ex = helpers.explain_text(helpers.export_text_model(vec, model), text, num_samples=1000, seed=0)
+    assert len(ex.weights) == 10
+    words = {w.lower() for w in text.replace("\\", " ").split()} | set(helpers.tokenize_like_keras2(text))
+    assert all(any(w.lower() in x for x in words) for w, _ in ex.weights)
+    html = ex.save_html(tmp_path / "ex.html").read_text()
+    assert "United Seeks Further Labor Cuts" in html or "United" in html
