@@ -12,6 +12,8 @@ Small modules with one job each:
 - :mod:`helpers.evaluation` accuracy, report, confusion matrix, curves, metrics JSON
 - :mod:`helpers.explain`    LIME explanations and their bar chart
 - :mod:`helpers.files`      run folders and atomic writes
+- :mod:`helpers.notebook`   notebook conveniences (quiet set-up, saving into the run folder)
+- :mod:`helpers.summary`    tables and charts of a run folder's metrics (notebook 06)
 - :mod:`helpers.series`     running the whole series with papermill (``./run_all.sh``)
 
 The modules that need TensorFlow are imported on first use, so ``import helpers`` is quick; the
@@ -46,6 +48,11 @@ _LAZY = {
     "read_all_metrics": "evaluation",
     "explain_text": "explain", "plot_explanation": "explain", "tutorial_example_index": "explain",
     "notebook_setup": "notebook", "describe_device": "notebook", "save_figure": "files",
+    "in_run_folder": "notebook", "save_run_figure": "notebook", "save_text_model": "notebook",
+    "prediction_table": "notebook", "compare_with_published": "notebook",
+    "split_metrics": "summary", "results_frame": "summary", "per_class_f1_frame": "summary",
+    "other_metrics_frame": "summary", "plot_accuracy_comparison": "summary",
+    "plot_per_class_f1": "summary", "plot_fit_seconds": "summary",
 }
 
 

@@ -54,8 +54,14 @@ class Explanation:
         return write_text(path, self.as_html())
 
     def show(self) -> None:
-        """Display LIME's interactive view in a notebook."""
-        self.lime.show_in_notebook(text=True)
+        """Display LIME's interactive view in a notebook.
+
+        LIME's own ``show_in_notebook`` imports ``display`` from ``IPython.core.display``, which
+        IPython 9 removed; the same HTML is displayed through ``IPython.display`` instead.
+        """
+        from IPython.display import HTML, display
+
+        display(HTML(self.as_html()))
 
 
 def explain_text(

@@ -48,3 +48,109 @@ def describe_device() -> str:
     import os
 
     return f"CPU only ({os.cpu_count()} cores)"
+
+
+def in_run_folder(path, output_dir) -> str:
+    """``path`` written relative to the run folder, e.g. ``"figures/01_x_curves.png"``.
+
+    Notebooks print this instead of an absolute path, so their outputs name no machine's folders.
+    """
+    import os
+    from pathlib import Path
+
+    try:
+        rel = os.path.relpath(Path(path).resolve(), Path(output_dir).resolve())
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return Path(path).name
+    return Path(rel).as_posix()
+
+
+def save_run_figure(fig, output_dir, name: str, kind: str) -> str:
+    """Save ``fig`` as ``output_dir/figures/<name>_<kind>.png`` (atomically); returns the path
+    relative to the run folder, for printing."""
+    from pathlib import Path
+
+    from .files import save_figure
+
+    path = save_figure(fig, Path(output_dir) / "figures" / f"{name}_{kind}.png")
+    return in_run_folder(path, output_dir)
+
+
+def save_text_model(text_model, output_dir, name: str) -> str:
+    """Save a raw-text model as ``output_dir/models/<name>.keras``, atomically.
+
+    Keras writes to a temporary ``.keras`` file in the same folder, which is then renamed over the
+    target, so an interrupted save never leaves a half-written model behind.
+
+    Returns:
+        The path relative to the run folder, for printing.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    path = Path(output_dir) / "models" / f"{name}.keras"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".keras", dir=path.parent)
+    os.close(fd)
+    try:
+        text_model.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return in_run_folder(path, output_dir)
+
+
+def prediction_table(text_model, texts, class_names=None):
+    """The class probabilities of raw ``texts`` as a table: one row per text, the winner named."""
+    import pandas as pd
+
+    from .config import CLASS_NAMES
+    from .models import predict_texts
+
+    names = list(class_names or CLASS_NAMES)
+    probs = predict_texts(text_model, list(texts))
+    table = pd.DataFrame(probs, columns=names, index=pd.Index(list(texts), name="text")).round(3)
+    table.insert(0, "predicted", [names[i] for i in probs.argmax(axis=1)])
+    return table
+
+
+def compare_with_published(metrics: dict) -> str:
+    """A Markdown paragraph setting a run's test accuracy beside the tutorial's published one.
+
+    It says plainly when the comparison means nothing: on the generated corpus, on a subset of
+    AG News, on only the real test split, or after fewer epochs than the tutorial's five.
+    """
+    from .config import EPOCHS
+    from .data import AG_NEWS_SIZES
+
+    acc = metrics["test_accuracy"]
+    pub = metrics.get("published_accuracy")
+    source = metrics.get("data_source", "ag_news")
+    lines = [f"**This run:** test accuracy **{acc:.2%}** on {metrics['n_test']:,} test texts "
+             f"({metrics['n_train']:,} training texts, {metrics['epochs']} epoch(s))."]
+    if pub is None:
+        lines.append("The tutorial published no figure for this network.")
+        return "\n\n".join(lines)
+    lines.append(f"**The tutorial:** {pub:.2%} on the 7,600 AG News test texts after {EPOCHS} epochs "
+                 f"on all 120,000 training texts (difference: {100 * (acc - pub):+.2f} points).")
+    reasons = []
+    if source == "synthetic":
+        reasons.append("this run used the generated corpus, not AG News")
+    elif source == "ag_news_test_split":
+        reasons.append("this run trained on 80% of the 7,600 real test texts only, not on the training split")
+    else:
+        full = metrics["n_train"] + metrics.get("n_val", 0)
+        if full < AG_NEWS_SIZES["train"] or metrics["n_test"] < AG_NEWS_SIZES["test"]:
+            reasons.append("this run used a subset of AG News")
+    if metrics["epochs"] != EPOCHS:
+        reasons.append(f"it trained for {metrics['epochs']} epoch(s) instead of {EPOCHS}")
+    if reasons:
+        lines.append("The two figures cannot be compared: " + "; ".join(reasons) + ". This run only "
+                     "shows that the code works end to end; it says nothing about the published figure.")
+    else:
+        lines.append("Same data, same network, same settings: a difference of a point or so is "
+                     "expected from the random start, the validation slice held out of training "
+                     "(10% fewer training texts) and the vocabulary learned from training texts only.")
+    return "\n\n".join(lines)

@@ -109,6 +109,7 @@ PARAMETERS = {
     "data_source": _choice_check(DATA_SOURCES),
     "data_dir": _path_check(optional=True),
     "output_dir": _path_check(optional=False),
+    "lime_samples": _int_check(10, 100_000),
 }
 """Every parameter a notebook of the series may take, with its check."""
 

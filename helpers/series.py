@@ -4,7 +4,8 @@ Usage::
 
     ./run_all.sh [--quick] [--synthetic] [-p NAME VALUE]... [--out DIR] [--only NN[,NN...]]
 
-- ``--quick``: a seeded small subset of the data (2,000 training / 400 test texts) and 1 epoch.
+- ``--quick``: a seeded small subset of the data (2,000 training / 400 test texts), 1 epoch and
+  500 LIME samples instead of 5,000.
 - ``--synthetic``: the generated corpus instead of AG News (no network; full size unless --quick).
 - ``-p NAME VALUE``: a parameter for every notebook that declares it (values parsed as YAML, as
   papermill does: ``-p lstm_units "[64, 64]"``).
@@ -12,7 +13,10 @@ Usage::
 
 Executed notebooks go to ``DIR/notebooks/``, metrics to ``DIR/metrics/NN_<name>.json``, raw-text
 models to ``DIR/models/NN_<name>.keras``; the results table is printed and written to
-``DIR/results.md``. A failing notebook does not stop the others; the exit status is then 1 and the
+``DIR/results.md``. Each notebook runs with ``DIR/notebooks/`` as its working folder and
+``output_dir=".."``, so an executed copy can be run again in place (JupyterLab, nbval) and writes to
+the same run folder; a ``-p data_dir`` is passed relative to that folder. The results summary
+(``06_*``) runs last. A failing notebook does not stop the others; the exit status is then 1 and the
 failed notebooks are named (their executed copies show the error). Notebooks in ``notebooks/``
 are only read, never written.
 """
@@ -33,12 +37,16 @@ from .params import PARAMETER_NAMES, ParameterError, parse_cli_value, validate_p
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
-QUICK = {"train_size": 2000, "test_size": 400, "epochs": 1}
+QUICK = {"train_size": 2000, "test_size": 400, "epochs": 1, "lime_samples": 500}
+SUMMARY_PREFIX = "06_"
+"""The results summary notebook: it runs last, after every other notebook (07 included)."""
 
 
 def list_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
-    """The series' notebooks in order (``NN_*.ipynb``)."""
-    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    """The series' notebooks in running order (``NN_*.ipynb``; the summary ``06_*`` last)."""
+    found = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    return [p for p in found if not p.name.startswith(SUMMARY_PREFIX)] + [
+        p for p in found if p.name.startswith(SUMMARY_PREFIX)]
 
 
 def declared_parameters(notebook: Path) -> set[str]:
@@ -77,6 +85,19 @@ def build_parameters(args) -> dict:
         params[name] = parse_cli_value(value)
     validate_parameters(params)  # fail before anything runs
     return params
+
+
+def notebook_parameters(params: dict, declared: set[str], run_notebooks: Path) -> dict:
+    """The parameters one notebook gets: those it declares, with paths relative to its working
+    folder ``run_notebooks`` (``DIR/notebooks``): ``output_dir=".."`` and ``data_dir`` rewritten."""
+    out = {k: v for k, v in params.items() if k in declared}
+    if out.get("data_dir"):
+        folder = Path(str(out["data_dir"])).expanduser()
+        folder = folder if folder.is_absolute() else Path.cwd() / folder
+        out["data_dir"] = _rel(folder, run_notebooks)
+    if "output_dir" in declared:
+        out["output_dir"] = ".."
+    return out
 
 
 def results_table(metrics: dict[str, dict]) -> str:
@@ -120,12 +141,15 @@ def run_series(argv=None) -> int:
             print(f"run_all.sh: --only {args.only} matches no notebook", file=sys.stderr)
             return 2
     declared = {nb: declared_parameters(nb) for nb in notebooks}
-    unused = set(params) - set().union(*declared.values())
+    given = {name for name, _ in args.parameter}  # --quick/--synthetic settings may go unused
+    unused = given - set().union(*declared.values()) - {"output_dir"}
     if unused:
         print(f"run_all.sh: no notebook takes parameter(s) {', '.join(sorted(unused))}", file=sys.stderr)
         return 2
 
-    out = Path(args.out) if args.out else REPO / "runs" / datetime.now().strftime("%Y%m%d-%H%M%S")
+    out_arg = args.out or params.pop("output_dir", None)  # -p output_dir works like --out
+    params.pop("output_dir", None)
+    out = Path(out_arg).expanduser() if out_arg else REPO / "runs" / datetime.now().strftime("%Y%m%d-%H%M%S")
     out = out if out.is_absolute() else Path.cwd() / out
     try:
         prepare_output_dir(out)
@@ -140,16 +164,15 @@ def run_series(argv=None) -> int:
     failed: list[str] = []
     timings: dict[str, float] = {}
     start_all = time.perf_counter()
+    run_notebooks = out / "notebooks"
     for i, nb in enumerate(notebooks, 1):
-        nb_params = {k: v for k, v in params.items() if k in declared[nb]}
-        if "output_dir" in declared[nb]:
-            nb_params["output_dir"] = _rel(out, NOTEBOOKS)
-        target = out / "notebooks" / nb.name
+        nb_params = notebook_parameters(params, declared[nb], run_notebooks)
+        target = run_notebooks / nb.name
         print(f"[{i}/{len(notebooks)}] {nb.stem} ...", end=" ", flush=True)
         t0 = time.perf_counter()
         try:
             pm.execute_notebook(
-                str(nb), str(target), parameters=nb_params, cwd=str(NOTEBOOKS),
+                str(nb), str(target), parameters=nb_params, cwd=str(run_notebooks),
                 kernel_name="python3", progress_bar=False, log_output=False,
                 execution_timeout=args.timeout,
             )

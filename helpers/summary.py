@@ -1,0 +1,143 @@
+"""Tables and charts of a run folder's metrics, for the results summary notebook.
+
+Every function accepts whatever :func:`helpers.evaluation.read_all_metrics` returns: approaches
+that were not run are listed as missing, and metrics files of other notebooks (e.g. ``07_*``),
+which may lack some fields or carry others, never make a function fail.
+"""
+
+from __future__ import annotations
+
+from .config import APPROACHES, CLASS_NAMES
+
+
+def split_metrics(all_metrics: dict) -> tuple[dict, dict, list]:
+    """Split metrics by file stem into ``(approaches, others, missing)``.
+
+    ``approaches`` holds the five tutorial approaches that were run (by ``NN_<slug>``), ``others``
+    every other metrics file, ``missing`` the names of the approaches without a metrics file.
+    """
+    names = {a.name for a in APPROACHES.values()}
+    ours = {k: v for k, v in all_metrics.items() if k in names}
+    others = {k: v for k, v in all_metrics.items() if k not in names}
+    missing = [a.name for a in APPROACHES.values() if a.name not in ours]
+    return ours, others, missing
+
+
+def _num(v):
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def results_frame(all_metrics: dict):
+    """One row per tutorial approach: this run's test accuracy beside the published one.
+
+    Approaches without metrics keep their row with empty cells (NaN) for this run.
+    """
+    import pandas as pd
+
+    rows = []
+    for a in APPROACHES.values():
+        m = all_metrics.get(a.name) or {}
+        acc = _num(m.get("test_accuracy"))
+        rows.append({
+            "approach": a.name, "network": a.title,
+            "test accuracy (this run)": acc,
+            "published": a.published_accuracy,
+            "difference (points)": None if acc is None else round(100 * (acc - a.published_accuracy), 2),
+            "macro F1": _num(m.get("macro_f1")),
+            "data": m.get("data_source"),
+            "train texts": _num(m.get("n_train")), "test texts": _num(m.get("n_test")),
+            "epochs": _num(m.get("epochs")), "fit seconds": _num(m.get("fit_seconds")),
+        })
+    return pd.DataFrame(rows).set_index("approach")
+
+
+def per_class_f1_frame(all_metrics: dict):
+    """F1 score per class (columns) for every run approach (rows), from ``metrics["per_class"]``."""
+    import pandas as pd
+
+    rows = {}
+    for name, m in all_metrics.items():
+        per_class = m.get("per_class")
+        if not isinstance(per_class, dict):
+            continue
+        rows[name] = {c: _num((per_class.get(c) or {}).get("f1-score")) for c in CLASS_NAMES}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(CLASS_NAMES))
+
+
+OTHER_COLUMNS = ("approach", "test_accuracy", "macro_f1", "data_source", "n_train", "n_test", "epochs",
+                 "fit_seconds")
+
+
+def other_metrics_frame(others: dict):
+    """A table of metrics files that are not the five approaches (any fields; missing ones empty).
+
+    The common fields come first; any other plain (number, text, true/false) fields follow.
+    """
+    import pandas as pd
+
+    rows = []
+    for name, m in others.items():
+        if not isinstance(m, dict):
+            m = {}
+        row = {"file": name}
+        for k in OTHER_COLUMNS:
+            row[k] = m.get(k)
+        for k, v in m.items():
+            if k not in row and isinstance(v, (int, float, str, bool)) and k != "published_accuracy":
+                row[k] = v
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return frame.set_index("file") if len(frame) else frame
+
+
+def plot_accuracy_comparison(results):
+    """Grouped bars: this run's test accuracy and the published one, per approach."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    x = np.arange(len(results))
+    ours = results["test accuracy (this run)"].astype(float).to_numpy()
+    ax.bar(x - 0.2, ours, width=0.4, label="this run")
+    ax.bar(x + 0.2, results["published"].astype(float).to_numpy(), width=0.4, label="tutorial (published)")
+    for xi, v in zip(x, ours):
+        if np.isnan(v):
+            ax.text(xi - 0.2, 0.02, "not run", rotation=90, ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(x, [n.replace("_", " ", 1) for n in results.index], rotation=20, ha="right")
+    ax.set_ylabel("test accuracy")
+    ax.set_ylim(0, 1)
+    ax.legend(loc="lower right")
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title("Test accuracy per approach")
+    fig.tight_layout()
+    return fig
+
+
+def plot_per_class_f1(f1):
+    """Grouped bars of F1 per class, one group per approach."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    f1.astype(float).plot.bar(ax=ax, rot=20)
+    ax.set_ylabel("F1 score")
+    ax.set_ylim(0, 1)
+    ax.legend(loc="lower right", ncols=2)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title("F1 score per class")
+    plt.setp(ax.get_xticklabels(), ha="right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_fit_seconds(results):
+    """Horizontal bars: training time (``model.fit`` wall time) per approach that was run."""
+    import matplotlib.pyplot as plt
+
+    secs = results["fit seconds"].dropna().astype(float)
+    fig, ax = plt.subplots(figsize=(7, 0.5 * max(len(secs), 2) + 1.2))
+    ax.barh(list(secs.index)[::-1], list(secs.to_numpy())[::-1], color="tab:gray")
+    ax.set_xlabel("training time (seconds, model.fit)")
+    ax.set_title("Training time per approach")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
