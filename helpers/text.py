@@ -118,4 +118,4 @@ def vectorize(vectorizer, texts, batch_size: int = 4096) -> np.ndarray:
 
 def ids_to_words(vocabulary, ids) -> list[str]:
     """Turn one row of token ids back into words (padding dropped), to show what a model sees."""
-    return [vocabulary[i] for i in np.asarray(ids).tolist() if i != 0]
+    return [str(vocabulary[i]) for i in np.asarray(ids).tolist() if i != 0]

@@ -156,7 +156,7 @@ filled up with 0 (padding) to a fixed length of 12.
 toy_texts = ["Stocks rise on Wall Street", "The Bears win the game", "Wall Street bears back down"]
 toy = helpers.make_vectorizer(12, train_texts=toy_texts)
 toy_vocabulary = toy.get_vocabulary()
-print({word: i for i, word in enumerate(toy_vocabulary)})
+print({str(word): i for i, word in enumerate(toy_vocabulary)})
 
 toy_ids = helpers.vectorize(toy, [sentence])[0]
 print("ids:  ", toy_ids.tolist())
@@ -179,7 +179,7 @@ test-only words an id the network never trained on — a small leak of test data
 vectorizer = helpers.make_vectorizer(50, train_texts=train_texts)
 vocabulary = vectorizer.get_vocabulary()
 print(f"vocabulary size: {len(vocabulary):,} (padding '' and '[UNK]' included)")
-print("most frequent words:", vocabulary[2:22])
+print("most frequent words:", " ".join(vocabulary[2:22]))
 ''', CHECK),
         md("The first training text, as the network will see it (50 ids), and back to words:"),
         code('''
