@@ -172,7 +172,9 @@ def run_series(argv=None) -> int:
         t0 = time.perf_counter()
         try:
             pm.execute_notebook(
-                str(nb), str(target), parameters=nb_params, cwd=str(run_notebooks),
+                # Relative paths: papermill records them in the executed copy's metadata.
+                _rel(nb, Path.cwd()), _rel(target, Path.cwd()), parameters=nb_params,
+                cwd=str(run_notebooks),
                 kernel_name="python3", progress_bar=False, log_output=False,
                 execution_timeout=args.timeout,
             )
