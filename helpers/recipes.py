@@ -300,7 +300,7 @@ def plot_recipes(table, title: str = "Test accuracy of each recipe"):
         ax.text(v, bar.get_y() + bar.get_height() / 2, f" {v:.2%}", va="center")
     if "tutorial" in acc.index:
         ax.axvline(acc["tutorial"], color="tab:red", linestyle="--", linewidth=1, label="tutorial's setup")
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper right")
     lo = max(0.0, float(acc.min()) - 0.05)
     ax.set_xlim(lo, min(1.0, float(acc.max()) + 0.04))
     ax.set_xlabel("test accuracy")
