@@ -44,6 +44,22 @@ def notebook(cells) -> nbformat.NotebookNode:
     return nb
 
 
+
+# The data-loading cell shared by notebook 00 and the five approach notebooks.
+LOAD_DATA = '''
+data = helpers.load_data(data_source, data_dir=data_dir, train_size=train_size,
+                         test_size=test_size, seed=seed)
+train_texts, train_labels = data.train_texts, data.train_labels
+test_texts, test_labels = data.test_texts, data.test_labels
+class_names = list(data.class_names)
+
+print(data)
+for note in data.notes:
+    print("Note:", note)
+print("training texts:", train_texts.shape, " test texts:", test_texts.shape)
+print("classes:", class_names)
+'''
+
 SETUP = '''
 import helpers
 
@@ -105,19 +121,7 @@ joined by a space; a label is the class index 0–3.
 *Changed from the tutorial:* it loaded the data with torchtext, which no longer installs beside
 today's PyTorch; the files and the texts are the same.
 '''),
-        code('''
-data = helpers.load_data(data_source, data_dir=data_dir, train_size=train_size,
-                         test_size=test_size, seed=seed)
-train_texts, train_labels = data.train_texts, data.train_labels
-test_texts, test_labels = data.test_texts, data.test_labels
-class_names = list(data.class_names)
-
-print(data)
-for note in data.notes:
-    print("Note:", note)
-print("training texts:", train_texts.shape, " test texts:", test_texts.shape)
-print("classes:", class_names)
-''', CHECK),
+        code(LOAD_DATA, CHECK),
         md("A few training examples, with their labels:"),
         code('''
 import pandas as pd
@@ -396,19 +400,7 @@ NAME = approach.name
 Training and test texts with their labels (0 World, 1 Sports, 2 Business, 3 Sci/Tech). Notebook
 00 looks at this data in depth.
 '''),
-        code('''
-data = helpers.load_data(data_source, data_dir=data_dir, train_size=train_size,
-                         test_size=test_size, seed=seed)
-train_texts, train_labels = data.train_texts, data.train_labels
-test_texts, test_labels = data.test_texts, data.test_labels
-class_names = list(data.class_names)
-
-print(data)
-for note in data.notes:
-    print("Note:", note)
-print("training texts:", train_texts.shape, " test texts:", test_texts.shape)
-print("classes:", class_names)
-''', CHECK),
+        code(LOAD_DATA, CHECK),
         md(f'''
 ## 2. Text → token ids
 
