@@ -150,19 +150,57 @@ def user_variables(namespace: Mapping) -> dict:
     return out
 
 
+_CHECKED = "_helpers_parameters_checked"
+"""Set in the namespace by :func:`check_parameters`: the notebook has been run before in this kernel."""
+
+
 def check_parameters(namespace: dict) -> dict:
     """Validate the parameters a notebook defined (call it with ``globals()`` right after them).
 
-    Every plain variable defined so far must be a known parameter (so a misspelled papermill
-    ``-p`` name fails instead of being silently ignored). Normalized values are written back into
+    The first time in a kernel, every plain variable defined so far must be a known parameter (so
+    a misspelled papermill ``-p`` name fails instead of being silently ignored). When the notebook
+    runs again in the same kernel ("Run All" twice), the variables left by the earlier run are not
+    parameters, so then only the names assigned in the parameters cell(s) just run (read from
+    IPython's input history) must be known. Normalized values are written back into
     ``namespace`` (e.g. ``lstm_units="50,60"`` becomes ``[50, 60]``).
 
     Returns:
         The parameters, validated and normalized.
     """
-    clean = validate_parameters(user_variables(namespace))
+    variables = user_variables(namespace)
+    if namespace.get(_CHECKED):
+        for name in _names_in_parameter_cells(namespace.get("In")):
+            if name not in PARAMETERS:
+                validate_parameters({name: None})  # raises: unknown parameter
+        variables = {k: v for k, v in variables.items() if k in PARAMETERS}
+    clean = validate_parameters(variables)
     namespace.update(clean)
+    namespace[_CHECKED] = True
     return clean
+
+
+def _names_in_parameter_cells(history) -> list[str]:
+    """Names assigned in the cell run just before the current one (``history[-1]``), and in the
+    one before that when the former is papermill's injected ``# Parameters`` cell; cells that are
+    not all ``name = literal`` lines are skipped."""
+    if not isinstance(history, list) or len(history) < 2:
+        return []
+    cells = [history[-2]]
+    if history[-2].lstrip().startswith("# Parameters") and len(history) >= 3:
+        cells.append(history[-3])
+    names: list[str] = []
+    for source in cells:
+        try:
+            body = ast.parse(source).body
+            for node in body:
+                if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+                        and isinstance(node.targets[0], ast.Name)):
+                    raise ValueError
+                ast.literal_eval(node.value)
+        except (SyntaxError, ValueError, TypeError):
+            continue
+        names.extend(node.targets[0].id for node in body)
+    return names
 
 
 def parse_cli_value(text: str):

@@ -3,6 +3,7 @@
 Usage::
 
     ./run_all.sh [--quick] [--synthetic] [-p NAME VALUE]... [--out DIR] [--only NN[,NN...]]
+                 [--timeout SECONDS] [--notebooks DIR]
 
 - ``--quick``: a seeded small subset of the data (2,000 training / 400 test texts), 1 epoch and
   500 LIME samples instead of 5,000.
@@ -17,8 +18,10 @@ models to ``DIR/models/NN_<name>.keras``; the results table is printed and writt
 ``output_dir=".."``, so an executed copy can be run again in place (JupyterLab, nbval) and writes to
 the same run folder; a ``-p data_dir`` is passed relative to that folder. The results summary
 (``06_*``) runs last. A failing notebook does not stop the others; the exit status is then 1 and the
-failed notebooks are named (their executed copies show the error). Notebooks in ``notebooks/``
-are only read, never written.
+failed notebooks are named (their executed copies show the error). Ctrl-C stops the run: the
+finished notebooks' results stay in the run folder, the table of what finished is written, and the
+exit status is 130. Notebooks in ``notebooks/`` are only read, never written; ``--notebooks DIR``
+runs the ``NN_*.ipynb`` notebooks of another folder the same way.
 """
 
 from __future__ import annotations
@@ -71,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--only", default=None,
                    help="comma-separated notebook numbers to run, e.g. 00,01,06")
     p.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds")
+    p.add_argument("--notebooks", default=None, metavar="DIR",
+                   help="folder of NN_*.ipynb notebooks to run (default: the series in notebooks/)")
     return p
 
 
@@ -133,7 +138,10 @@ def run_series(argv=None) -> int:
     except ParameterError as e:
         print(f"run_all.sh: {e}", file=sys.stderr)
         return 2
-    notebooks = list_notebooks()
+    notebooks = list_notebooks(Path(args.notebooks) if args.notebooks else NOTEBOOKS)
+    if not notebooks:
+        print(f"run_all.sh: no NN_*.ipynb notebook in {args.notebooks}", file=sys.stderr)
+        return 2
     if args.only:
         wanted = {s.strip() for s in args.only.split(",") if s.strip()}
         notebooks = [nb for nb in notebooks if nb.name[:2] in wanted]
@@ -162,6 +170,7 @@ def run_series(argv=None) -> int:
     shown_out = _rel(out, Path.cwd())
     print(f"Running {len(notebooks)} notebooks into {shown_out}/ with {json.dumps(params) if params else 'their defaults'}")
     failed: list[str] = []
+    interrupted = None
     timings: dict[str, float] = {}
     start_all = time.perf_counter()
     run_notebooks = out / "notebooks"
@@ -177,12 +186,14 @@ def run_series(argv=None) -> int:
                 cwd=str(run_notebooks),
                 kernel_name="python3", progress_bar=False, log_output=False,
                 execution_timeout=args.timeout,
+                # The kernel's warning about unencrypted local TCP is noise here.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
             status = "ok"
         except KeyboardInterrupt:
-            print("interrupted")
-            print(f"Stopped. Finished notebooks and their results are kept in {shown_out}/.")
-            return 130
+            interrupted = nb.stem
+            print("interrupted", flush=True)
+            break
         except Exception as e:  # PapermillExecutionError and kernel deaths alike
             failed.append(nb.stem)
             first = str(e).strip().splitlines()
@@ -198,7 +209,11 @@ def run_series(argv=None) -> int:
     write_text(out / "results.md", f"# Results of this run\n\nParameters: `{json.dumps(params)}`\n\n{table}\n")
     write_json(out / "results.json", {"parameters": params, "notebook_seconds": timings,
                                       "total_seconds": round(total, 1), "failed": failed,
-                                      "metrics": metrics})
+                                      "interrupted": interrupted, "metrics": metrics})
+    if interrupted:
+        print(f"Stopped at {interrupted} (its executed copy is partial). The notebooks that finished "
+              f"and their results are kept in {shown_out}/; notebooks/ was only read.", file=sys.stderr)
+        return 130
     print()
     print(table)
     print(f"\nWhole series: {total / 60:.1f} min. Results: {shown_out}/results.md")

@@ -52,9 +52,40 @@ def test_check_parameters_reads_a_notebook_namespace():
     ns = {"np": np, "In": [], "_": None, "get_ipython": print, **GOOD, "lstm_units": "50,60"}
     out = check_parameters(ns)
     assert ns["lstm_units"] == [50, 60] and out["epochs"] == 5
-    ns["learning_rate"] = 0.1  # an injected, unknown parameter
-    with pytest.raises(ParameterError, match="learning_rate"):
+    fresh = {"In": [], **GOOD, "learning_rate": 0.1}  # an injected, unknown parameter
+    with pytest.raises(ParameterError, match="unknown parameter 'learning_rate'"):
+        check_parameters(fresh)
+
+
+PARAMS_CELL = "max_tokens = 25\nepochs = 5  # a comment\nbatch_size = 512\n"
+CHECK_CELL = "params = helpers.check_parameters(globals())"
+
+
+def test_run_all_twice_in_one_kernel():
+    ns = {"In": ["", PARAMS_CELL, CHECK_CELL], **GOOD}
+    check_parameters(ns)
+    # The rest of the first run leaves plain variables behind ...
+    ns.update(accuracy=0.9, example_index=5158, texts=["a"], params={"epochs": 5})
+    ns["In"] += ["accuracy = 0.9", "example_index = 5158", PARAMS_CELL.replace("5", "3"), CHECK_CELL]
+    ns["epochs"] = 3  # ... and the second run sets the parameters again.
+    out = check_parameters(ns)
+    assert out["epochs"] == 3 and "accuracy" not in out and "example_index" not in out
+    # papermill's injected cell after the parameters cell is read too.
+    ns["In"] += [PARAMS_CELL, "# Parameters\nepochs = 2\n", CHECK_CELL]
+    ns["epochs"] = 2
+    assert check_parameters(ns)["epochs"] == 2
+
+
+def test_a_misspelled_parameter_is_still_caught_on_a_second_run():
+    ns = {"In": ["", PARAMS_CELL, CHECK_CELL], **GOOD}
+    check_parameters(ns)
+    ns.update(accuracy=0.9, epoch=3)
+    ns["In"] += ["accuracy = 0.9", PARAMS_CELL + "epoch = 3\n", CHECK_CELL]
+    with pytest.raises(ParameterError, match="unknown parameter 'epoch'.*epochs"):
         check_parameters(ns)
+    ns["In"] += ["accuracy = 0.9", PARAMS_CELL, "# Parameters\nepoch = 3\n", CHECK_CELL]
+    with pytest.raises(ParameterError, match="unknown parameter 'epoch'"):
+        check_parameters(ns)  # papermill's injected cell
 
 
 def test_cli_values_are_parsed_like_papermill():
