@@ -47,7 +47,11 @@ def describe_device() -> str:
         return f"GPU: {', '.join(names)} (LSTM layers use the cuDNN kernel)"
     import os
 
-    return f"CPU only ({os.cpu_count()} cores)"
+    intra = tf.config.threading.get_intra_op_parallelism_threads()
+    inter = tf.config.threading.get_inter_op_parallelism_threads()
+    threads = (f"{intra} thread(s) per operation, {inter} operations at once" if intra and inter
+               else "TensorFlow's default threads")
+    return f"CPU only ({os.cpu_count()} cores; {threads})"
 
 
 def in_run_folder(path, output_dir) -> str:

@@ -124,6 +124,21 @@ def results_table(metrics: dict[str, dict]) -> str:
     return "\n".join(rows)
 
 
+def resume_command(args, out: str, numbers: list[str]) -> str:
+    """The ``run_all.sh`` command that runs ``numbers`` into the same run folder ``out``."""
+    import shlex
+
+    parts = ["./run_all.sh"] + ["--quick"] * args.quick + ["--synthetic"] * args.synthetic
+    for name, value in args.parameter:
+        parts += ["-p", name, value]
+    if args.notebooks:
+        parts += ["--notebooks", args.notebooks]
+    if args.timeout:
+        parts += ["--timeout", str(args.timeout)]
+    parts += ["--out", out, "--only", ",".join(numbers)]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
 def _rel(path: Path, start: Path) -> str:
     try:
         return os.path.relpath(path, start)
@@ -211,8 +226,10 @@ def run_series(argv=None) -> int:
                                       "total_seconds": round(total, 1), "failed": failed,
                                       "interrupted": interrupted, "metrics": metrics})
     if interrupted:
+        rest = [nb.name[:2] for nb in notebooks if nb.stem not in timings]
         print(f"Stopped at {interrupted} (its executed copy is partial). The notebooks that finished "
-              f"and their results are kept in {shown_out}/; notebooks/ was only read.", file=sys.stderr)
+              f"and their results are kept in {shown_out}/; notebooks/ was only read. To finish the "
+              f"run:\n  {resume_command(args, shown_out, rest)}", file=sys.stderr)
         return 130
     print()
     print(table)

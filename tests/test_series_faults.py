@@ -116,6 +116,8 @@ def test_ctrl_c_stops_the_series_and_loses_nothing(tmp_path):
     assert "interrupted" in stdout and "Stopped at" in stderr
     summary = json.loads((out / "results.json").read_text())
     assert summary["interrupted"] in ("00_prepare_data", "01_lstm_25_tokens")
+    rest = "00,01" if summary["interrupted"] == "00_prepare_data" else "01"
+    assert f"./run_all.sh --quick --synthetic --out {os.path.relpath(out, REPO)} --only {rest}" in stderr
     # Nothing is left running, and the committed notebooks (and results/) are untouched.
     _, alive = psutil.wait_procs(kernels, timeout=20)
     assert not alive, f"processes left running: {[p.pid for p in alive]}"
