@@ -129,10 +129,12 @@ def validate_parameters(params: Mapping) -> dict:
     """
     unknown = [k for k in params if k not in PARAMETERS]
     if unknown:
-        raise ParameterError(
-            f"unknown parameter {unknown[0]!r}; the parameters are: {', '.join(PARAMETER_NAMES)}"
-        )
+        raise _unknown_parameter(unknown[0])
     return {k: PARAMETERS[k](k, v) for k, v in params.items()}
+
+
+def _unknown_parameter(name: str) -> ParameterError:
+    return ParameterError(f"unknown parameter {name!r}; the parameters are: {', '.join(PARAMETER_NAMES)}")
 
 
 _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
@@ -171,7 +173,7 @@ def check_parameters(namespace: dict) -> dict:
     if namespace.get(_CHECKED):
         for name in _names_in_parameter_cells(namespace.get("In")):
             if name not in PARAMETERS:
-                validate_parameters({name: None})  # raises: unknown parameter
+                raise _unknown_parameter(name)
         variables = {k: v for k, v in variables.items() if k in PARAMETERS}
     clean = validate_parameters(variables)
     namespace.update(clean)

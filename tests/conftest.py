@@ -94,6 +94,15 @@ def http_server(tmp_path):
         server.server_close()
 
 
+def child_env() -> dict:
+    """Environment for a child process of the tests (the series runner, a fresh interpreter): this
+    virtual environment first on PATH (papermill's kernel), TensorFlow's C++ logs off."""
+    import sys
+
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "TF_CPP_MIN_LOG_LEVEL": "3"}
+
+
 def real_data_dir() -> Path | None:
     d = os.environ.get("AG_NEWS_DIR")
     if d and (Path(d) / "test.csv").is_file():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import child_env
 
 import helpers
 from helpers.config import APPROACHES
@@ -25,10 +26,6 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SERIES_NAMES = ["00_prepare_data", *(a.name for a in APPROACHES.values()), "06_results_summary"]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-
-def _env():
-    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
 def _tags(cell) -> list:
@@ -120,7 +117,7 @@ def test_summary_runs_last():
 def series_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("series")
     r = subprocess.run([sys.executable, "-m", "helpers.series", "--quick", "--synthetic", "--out", str(out)],
-                       cwd=REPO, env=_env(), capture_output=True, text=True, timeout=1200)
+                       cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=1200)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     return out, r
 
@@ -231,7 +228,7 @@ def test_executed_notebooks_pass_nbval(series_run):
     r = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-sanitize-with",
          str(REPO / "tests" / "nbval_sanitize.cfg"), "-p", "no:cacheprovider", "-q", *books],
-        cwd=REPO, env=_env(), capture_output=True, text=True, timeout=900,
+        cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=900,
     )
     assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-2000:]
     # Re-run in place: the notebooks wrote into the same run folder again.
@@ -266,7 +263,7 @@ def test_run_all_twice_in_one_kernel(series_run):
 def test_series_rejects_bad_parameter_before_running(tmp_path):
     out = tmp_path / "run"
     r = subprocess.run([sys.executable, "-m", "helpers.series", "--only", "01,06", "-p", "epochs", "0",
-                        "--out", str(out)], cwd=REPO, env=_env(), capture_output=True, text=True, timeout=300)
+                        "--out", str(out)], cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=300)
     assert r.returncode == 2, r.stdout + r.stderr
     assert "epochs" in r.stderr
     assert not out.exists()

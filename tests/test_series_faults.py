@@ -16,13 +16,10 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+from conftest import child_env
 
 REPO = Path(__file__).resolve().parent.parent
 
-
-def _env():
-    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
 def _write_notebook(path: Path, body: str) -> None:
@@ -65,7 +62,7 @@ def test_a_failing_notebook_does_not_stop_the_series(tmp_path, kind):
     _write_notebook(books / "02_last.ipynb", _finishes("02_last"))
     out = tmp_path / "run"
     r = subprocess.run([sys.executable, "-m", "helpers.series", "--notebooks", str(books), "--out", str(out)],
-                       cwd=REPO, env=_env(), capture_output=True, text=True, timeout=300)
+                       cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=300)
 
     assert r.returncode == 1, r.stdout + r.stderr
     assert "FAILED notebook(s): 01_broken" in r.stderr
@@ -88,7 +85,7 @@ def test_a_failing_notebook_does_not_stop_the_series(tmp_path, kind):
 def test_an_empty_notebooks_folder_is_a_clear_error(tmp_path):
     r = subprocess.run([sys.executable, "-m", "helpers.series", "--notebooks", str(tmp_path),
                         "--out", str(tmp_path / "run")],
-                       cwd=REPO, env=_env(), capture_output=True, text=True, timeout=300)
+                       cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=300)
     assert r.returncode == 2 and "no NN_*.ipynb notebook" in r.stderr
     assert not (tmp_path / "run").exists()
 
@@ -100,7 +97,7 @@ def test_ctrl_c_stops_the_series_and_loses_nothing(tmp_path):
     out = tmp_path / "run"
     proc = subprocess.Popen(
         [sys.executable, "-m", "helpers.series", "--quick", "--synthetic", "--only", "00,01", "--out", str(out)],
-        cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        cwd=REPO, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     executed = out / "notebooks" / "00_prepare_data.ipynb"
     deadline = time.monotonic() + 120
     while not executed.exists() and proc.poll() is None and time.monotonic() < deadline:
