@@ -34,13 +34,13 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from .config import APPROACHES
+from .config import APPROACHES, QUICK_SETTINGS
 from .files import OutputDirError, prepare_output_dir, write_json, write_text
 from .params import PARAMETER_NAMES, ParameterError, parse_cli_value, validate_parameters
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
-QUICK = {"train_size": 2000, "test_size": 400, "epochs": 1, "lime_samples": 500}
+QUICK = QUICK_SETTINGS
 SUMMARY_PREFIX = "06_"
 """The results summary notebook: it runs last, after every other notebook (07 included)."""
 
