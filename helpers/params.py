@@ -206,14 +206,39 @@ def _names_in_parameter_cells(history) -> list[str]:
 
 
 def parse_cli_value(text: str):
-    """Parse a ``-p NAME VALUE`` value as papermill does with YAML (numbers, booleans, lists, None)."""
-    import yaml
+    """Parse a ``-p NAME VALUE`` value exactly as papermill's own ``-p`` does, plus lists.
 
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-    return text if isinstance(value, (dict,)) else value
+    papermill's command line (``papermill/cli.py``, ``_resolve_type``, mirrored here because it
+    is not public API) reads ``True``/``False``/``None`` (exactly so written: ``none`` or
+    ``true`` stay text), then anything ``int()`` accepts as an integer, then anything
+    ``float()`` accepts as a float, and keeps everything else as text. papermill passes a list
+    on as text (``"[50, 60, 75]"``); here text written as a Python list literal becomes that
+    list, so that ``-p lstm_units "[50, 60, 75]"`` gives ``[50, 60, 75]``. Text that merely looks
+    like a list but is not a literal stays text (the parameter check then names it).
+
+    Examples: ``"None"`` → ``None``; ``"True"`` → ``True``; ``"3"`` → ``3``; ``"0.5"`` → ``0.5``;
+    ``"[50, 60]"`` → ``[50, 60]``; ``"none"`` → ``"none"``; ``"data/ag"`` → ``"data/ag"``.
+    """
+    if text == "True":
+        return True
+    if text == "False":
+        return False
+    if text == "None":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    stripped = text.strip()
+    if stripped.startswith("[") and stripped.endswith("]"):
+        try:
+            value = ast.literal_eval(stripped)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return text
+        if isinstance(value, list):
+            return value
+    return text
 
 
 def to_json(params: Mapping) -> str:

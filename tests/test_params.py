@@ -88,12 +88,20 @@ def test_a_misspelled_parameter_is_still_caught_on_a_second_run():
         check_parameters(ns)  # papermill's injected cell
 
 
-def test_cli_values_are_parsed_like_papermill():
-    assert parse_cli_value("3") == 3
-    assert parse_cli_value("true") is True
-    assert parse_cli_value("[50, 60]") == [50, 60]
-    assert parse_cli_value("None") == "None" or parse_cli_value("null") is None
-    assert parse_cli_value("x") == "x"
+@pytest.mark.parametrize("text, expected", [
+    ("None", None), ("True", True), ("False", False),
+    ("3", 3), ("-2", -2), (" 7 ", 7), ("0.5", 0.5), ("1e3", 1000.0),
+    ("none", "none"), ("true", "true"), ("null", "null"), ("x", "x"), ("data/ag news", "data/ag news"),
+    ("[50, 60, 75]", [50, 60, 75]), ("[]", []), ("50,60", "50,60"), ("[50, oops]", "[50, oops]"),
+])
+def test_cli_values_are_parsed_like_papermill(text, expected):
+    from papermill.cli import _resolve_type  # papermill's own -p parsing (private, pinned version)
+
+    got = parse_cli_value(text)
+    assert got == expected and type(got) is type(expected)
+    if not text.strip().startswith("["):  # lists: papermill passes the text on, we parse it
+        pm = _resolve_type(text)
+        assert pm == got and type(pm) is type(got)
 
 
 def test_every_approach_default_is_valid():
