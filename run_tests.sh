@@ -1,9 +1,31 @@
 #!/usr/bin/env bash
-# Sets everything up (first time only) and runs the whole test suite, notebooks included (nbval).
+# Sets everything up (first time only) and runs the whole test suite, notebooks included (nbval),
+# and the browser test of the learner's JupyterLab (tests/test_browser.py, system Chromium).
 # Extra arguments go to pytest, e.g. ./run_tests.sh -k data -x
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 ./setup.sh
+
+# The browser test drives the system's Chromium (Playwright's own browser download needs the
+# internet). Where it is missing and we are root (as on CI), install it from the system packages;
+# with CI=true a missing browser fails the run, elsewhere that one test skips and says how to install it.
+chromium_found() {  # as tests/browser_support.py finds it
+  if [ -n "${CHROMIUM_PATH:-}" ]; then [ -x "$CHROMIUM_PATH" ]; return; fi
+  [ -x /usr/lib/chromium/chromium ] || command -v chromium >/dev/null 2>&1 ||
+    command -v chromium-browser >/dev/null 2>&1
+}
+if [ -z "${CHROMIUM_PATH:-}" ] && ! chromium_found && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Chromium for the browser test (apt-get, first time only)..."
+  { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core \
+      >/dev/null; } || echo "run_tests.sh: apt-get could not install chromium" >&2
+fi
+if ! chromium_found && [ "${CI:-}" = true ]; then
+  echo "run_tests.sh: Chromium is missing and CI=true: the browser test cannot run." \
+       "Install it (as root: apt-get install chromium) or set CHROMIUM_PATH=/path/to/chromium." >&2
+  exit 1
+fi
+
 # The real AG News test split, where an offline copy sits beside the checkout: real-text tests use it.
 if [ -z "${AG_NEWS_DIR:-}" ] && [ -f ../shared/data/ag_news/test.csv ]; then
   export AG_NEWS_DIR="$(cd ../shared/data/ag_news && pwd)"
