@@ -94,13 +94,14 @@ def get_approach(approach: int | str | Approach) -> Approach:
 
 
 FURTHER_RECOMMENDATIONS: tuple[str, ...] = (
-    "Train for more epochs (with early stopping on a validation slice).",
-    "Try other optimizers, such as Adam, and other learning rates.",
-    "Use a learning-rate schedule.",
-    "Try other numbers of tokens per text (max_tokens).",
-    "Try other embedding lengths.",
-    "Try other numbers of units in the LSTM layers.",
-    "Stack more (or fewer) LSTM layers.",
-    "Add dense layers after the LSTM layers, or dropout against overfitting.",
+    "Try different values for the maximum number of tokens per text.",
+    "Try different embedding lengths.",
+    "Try different numbers of LSTM units (output units).",
+    "Train the networks for more epochs.",
+    "Try other optimizers, such as Adam.",
+    "Try other weight initializations.",
+    "Stack a different number of LSTM layers.",
+    "Use learning-rate schedulers.",
 )
-"""The tutorial's closing suggestions, which it never tried (notebook 07 does)."""
+"""The tutorial's closing "further recommendations", which it did not try itself (notebooks 06 and 07
+quote them; 07 tries them)."""

@@ -155,7 +155,7 @@ def build_metrics(
         "max_tokens": int(params["max_tokens"]),
         "embed_len": int(params["embed_len"]),
         "lstm_units": units,
-        "bidirectional": bool(params["bidirectional"]),
+        "bidirectional": bool(params.get("bidirectional", False)),
         "vocab_size": int(vocab_size),
         "fit_seconds": round(float(train_result.fit_seconds), 2),
         "history": {k: [round(float(v), 6) for v in vals] for k, vals in train_result.history.items()},
@@ -193,3 +193,60 @@ def read_all_metrics(output_dir) -> dict[str, dict]:
 def without_timings(metrics: dict) -> dict:
     """A copy of ``metrics`` without the fields that measure time (for comparing runs)."""
     return {k: v for k, v in metrics.items() if k not in TIMING_FIELDS}
+
+
+def network_settings(model) -> dict:
+    """What a Keras network of this series is, read from its layers: ``max_tokens`` (its input row),
+    ``embed_len``, ``lstm_units`` (one entry per LSTM layer, bottom to top), ``bidirectional``
+    (every LSTM wrapped in ``Bidirectional``) and ``layers`` (each layer's class name, e.g.
+    ``["Embedding", "Bidirectional(LSTM)", "Dense"]``)."""
+    names, units, wrapped = [], [], []
+    embed_len = None
+    for layer in model.layers:
+        kind = type(layer).__name__
+        inner = getattr(layer, "forward_layer", None) if kind == "Bidirectional" else None
+        if inner is not None:
+            names.append(f"Bidirectional({type(inner).__name__})")
+            units.append(int(inner.units))
+            wrapped.append(True)
+            continue
+        names.append(kind)
+        if kind in ("LSTM", "GRU", "SimpleRNN"):
+            units.append(int(layer.units))
+            wrapped.append(False)
+        elif kind == "Embedding":
+            embed_len = int(layer.output_dim)
+    shape = model.inputs[0].shape if getattr(model, "inputs", None) else (None, None)
+    return {"max_tokens": None if shape[-1] is None else int(shape[-1]), "embed_len": embed_len,
+            "lstm_units": units, "bidirectional": bool(wrapped) and all(wrapped), "layers": names}
+
+
+def save_run_metrics(output_dir, name: str, *, model, history: dict, fit_seconds: float, y_test,
+                     probabilities, n_train: int, n_val: int, params: dict, data, vocab_size: int) -> dict:
+    """Score a notebook's run and write ``output_dir/metrics/<name>.json`` (atomically).
+
+    The network's settings are read from ``model`` itself (:func:`network_settings`), so the file
+    describes the network the notebook really trained. The tutorial's published accuracy is added
+    for the five approaches. Prints the file's path relative to the run folder.
+
+    Returns:
+        The metrics record (see :data:`REQUIRED_FIELDS`).
+    """
+    from . import config
+    from .notebook import in_run_folder
+    from .training import TrainResult
+
+    net = network_settings(model)
+    run_params = {**params, **{k: net[k] for k in ("max_tokens", "embed_len", "lstm_units", "bidirectional")
+                               if net[k] is not None}}
+    published = next((a.published_accuracy for a in config.APPROACHES.values() if a.name == name), None)
+    metrics = build_metrics(
+        approach=name, ev=evaluate_predictions(y_test, probabilities), params=run_params,
+        train_result=TrainResult(history=dict(history), fit_seconds=float(fit_seconds),
+                                 n_train=int(n_train), n_val=int(n_val)),
+        data=data, vocab_size=vocab_size, published_accuracy=published,
+        extra={"layers": net["layers"], "trainable_params": int(model.count_params())},
+    )
+    path = write_metrics(metrics, output_dir, name)
+    print("saved", in_run_folder(path, output_dir))
+    return metrics

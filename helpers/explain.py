@@ -117,3 +117,14 @@ def plot_explanation(ex: Explanation, title: str | None = None):
     ax.set_title(title or f"LIME: words behind the prediction '{name}' (p = {ex.probabilities[ex.predicted]:.2f})")
     fig.tight_layout()
     return fig
+
+
+def save_explanation_html(explanation, output_dir, name: str, labels=None) -> str:
+    """Write LIME's interactive view of ``explanation`` (a ``lime.explanation.Explanation``) to
+    ``output_dir/explanations/<name>.html``, atomically; returns the path relative to the run
+    folder, for printing."""
+    from .notebook import in_run_folder
+
+    path = write_text(Path(output_dir) / "explanations" / f"{name}.html",
+                      explanation.as_html(labels=labels))
+    return in_run_folder(path, output_dir)

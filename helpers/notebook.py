@@ -123,22 +123,26 @@ def prediction_table(text_model, texts, class_names=None):
 def compare_with_published(metrics: dict) -> str:
     """A Markdown paragraph setting a run's test accuracy beside the tutorial's published one.
 
-    It says plainly when the comparison means nothing: on the generated corpus, on a subset of
-    AG News, on only the real test split, or after fewer epochs than the tutorial's five.
+    It calls the two "same settings" only when every setting is the tutorial's: all of AG News,
+    the approach's network sizes, batch 512 and 5 epochs. Otherwise it names what differs (the
+    generated corpus, a subset, only the real test split, other sizes, batches or epochs) and says
+    that the comparison means nothing.
     """
-    from .config import EPOCHS
+    from .config import APPROACHES, BATCH_SIZE, EPOCHS
     from .data import AG_NEWS_SIZES
 
     acc = metrics["test_accuracy"]
     pub = metrics.get("published_accuracy")
     source = metrics.get("data_source", "ag_news")
     lines = [f"**This run:** test accuracy **{acc:.2%}** on {metrics['n_test']:,} test texts "
-             f"({metrics['n_train']:,} training texts, {metrics['epochs']} epoch(s))."]
+             f"({metrics['n_train']:,} training texts, {metrics['epochs']} epoch(s) of batch "
+             f"{metrics.get('batch_size', '?')})."]
     if pub is None:
         lines.append("The tutorial published no figure for this network.")
         return "\n\n".join(lines)
     lines.append(f"**The tutorial:** {pub:.2%} on the 7,600 AG News test texts after {EPOCHS} epochs "
-                 f"on all 120,000 training texts (difference: {100 * (acc - pub):+.2f} points).")
+                 f"of batch {BATCH_SIZE} on all 120,000 training texts (difference: "
+                 f"{100 * (acc - pub):+.2f} points).")
     reasons = []
     if source == "synthetic":
         reasons.append("this run used the generated corpus, not AG News")
@@ -148,6 +152,15 @@ def compare_with_published(metrics: dict) -> str:
         full = metrics["n_train"] + metrics.get("n_val", 0)
         if full < AG_NEWS_SIZES["train"] or metrics["n_test"] < AG_NEWS_SIZES["test"]:
             reasons.append("this run used a subset of AG News")
+    approach = next((a for a in APPROACHES.values() if a.name == metrics.get("approach")), None)
+    if approach is not None:
+        sizes = {"max_tokens": approach.max_tokens, "embed_len": approach.embed_len,
+                 "lstm_units": list(approach.lstm_units)}
+        for key, want in sizes.items():
+            if key in metrics and metrics[key] != want:
+                reasons.append(f"its {key} is {metrics[key]} instead of the tutorial's {want}")
+    if metrics.get("batch_size", BATCH_SIZE) != BATCH_SIZE:
+        reasons.append(f"it trained in batches of {metrics['batch_size']} instead of {BATCH_SIZE}")
     if metrics["epochs"] != EPOCHS:
         reasons.append(f"it trained for {metrics['epochs']} epoch(s) instead of {EPOCHS}")
     if reasons:

@@ -43,13 +43,13 @@ def _units_check(name, v):
     allowed = ("a positive integer (one LSTM layer) or a non-empty list of up to 8 positive "
                "integers (one per stacked LSTM layer), each at most 4,096, e.g. 50 or [50, 60, 75]")
     raw = v
-    if isinstance(v, str):  # papermill's -p passes lists as text
+    if isinstance(v, str):  # a list written as text (papermill's -p, or a hand-edited value)
         try:
             v = ast.literal_eval(v.strip())
         except (ValueError, SyntaxError):
             raise ParameterError(f"{name} must be {allowed}; got {raw!r} (str)") from None
     if _is_int(v):
-        v = [v]
+        return int(v)
     if (not isinstance(v, (list, tuple)) or not 1 <= len(v) <= 8
             or not all(_is_int(u) and 1 <= u <= 4096 for u in v)):
         raise ParameterError(f"{name} must be {allowed}; got {raw!r} ({type(raw).__name__})")
@@ -100,10 +100,9 @@ PARAMETERS = {
     "max_tokens": _int_check(1, 1000),
     "embed_len": _int_check(1, 1024),
     "lstm_units": _units_check,
-    "bidirectional": _bool_check,
     "epochs": _int_check(1, 1000),
     "batch_size": _int_check(1, 65536),
-    "train_size": _int_check(20, 10_000_000, optional=True),
+    "train_size": _int_check(100, 10_000_000, optional=True),
     "test_size": _int_check(4, 10_000_000, optional=True),
     "seed": _int_check(0, 2**32 - 1),
     "data_source": _choice_check(DATA_SOURCES),
@@ -141,10 +140,11 @@ _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
 
 def user_variables(namespace: Mapping) -> dict:
-    """The plain values a notebook's namespace holds (no modules, functions, classes, IPython names)."""
+    """The plain values a notebook's namespace holds (no modules, functions, classes, IPython names,
+    ``_private`` names or UPPER_CASE constants such as a notebook's ``NAME``)."""
     out = {}
     for k, v in namespace.items():
-        if k.startswith("_") or k in _IPYTHON_NAMES:
+        if k.startswith("_") or k in _IPYTHON_NAMES or k.isupper():
             continue
         if isinstance(v, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)):
             continue
@@ -156,7 +156,7 @@ _CHECKED = "_helpers_parameters_checked"
 """Set in the namespace by :func:`check_parameters`: the notebook has been run before in this kernel."""
 
 
-def check_parameters(namespace: dict) -> dict:
+def check_parameters(namespace: dict, notebook: str | None = None) -> dict:
     """Validate the parameters a notebook defined (call it with ``globals()`` right after them).
 
     The first time in a kernel, every plain variable defined so far must be a known parameter (so
@@ -164,7 +164,12 @@ def check_parameters(namespace: dict) -> dict:
     runs again in the same kernel ("Run All" twice), the variables left by the earlier run are not
     parameters, so then only the names assigned in the parameters cell(s) just run (read from
     IPython's input history) must be known. Normalized values are written back into
-    ``namespace`` (e.g. ``lstm_units="50,60"`` becomes ``[50, 60]``).
+    ``namespace`` (e.g. ``lstm_units="[50, 60]"`` becomes ``[50, 60]``).
+
+    Args:
+        notebook: the notebook's name (``"04_stacked_lstm"``). For an approach notebook,
+            ``lstm_units`` must then match the LSTM layers its network cell writes out: one integer
+            for a single layer (01–03), a list of exactly 3 for the stacks (04, 05).
 
     Returns:
         The parameters, validated and normalized.
@@ -176,9 +181,29 @@ def check_parameters(namespace: dict) -> dict:
                 raise _unknown_parameter(name)
         variables = {k: v for k, v in variables.items() if k in PARAMETERS}
     clean = validate_parameters(variables)
+    if notebook is not None and "lstm_units" in clean:
+        clean["lstm_units"] = _units_for_notebook(clean["lstm_units"], notebook)
     namespace.update(clean)
     namespace[_CHECKED] = True
     return clean
+
+
+def _units_for_notebook(units, notebook: str):
+    """``lstm_units`` shaped for an approach notebook's network: an int for one LSTM layer, a list of
+    as many integers as it stacks layers."""
+    from .config import APPROACHES
+
+    approach = next((a for a in APPROACHES.values() if a.name == notebook), None)
+    if approach is None:
+        return units
+    layers = len(approach.lstm_units)
+    as_list = [units] if isinstance(units, int) else list(units)
+    if len(as_list) != layers:
+        want = ("one positive integer (its network has one LSTM layer)" if layers == 1 else
+                f"a list of {layers} positive integers (its network stacks {layers} LSTM layers), "
+                f"e.g. {list(approach.lstm_units)}")
+        raise ParameterError(f"lstm_units must be {want} in {notebook}; got {units!r}")
+    return as_list[0] if layers == 1 else as_list
 
 
 def _names_in_parameter_cells(history) -> list[str]:

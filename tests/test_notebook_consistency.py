@@ -1,0 +1,263 @@
+"""The notebooks are the source: an instructor edits them in JupyterLab and commits them. These
+checks keep them consistent where they must be, and say which cell to fix when they drift:
+
+- the five approach notebooks (01–05) have the same cells in the same order (by cell id), and
+  every cell is identical in all five except the few that make an approach what it is
+  (:data:`PER_APPROACH`);
+- the kernel check, the data loading and the run settings are the same in every notebook that has
+  them (07 included);
+- each notebook shows the code it teaches (Keras, scikit-learn, LIME) in its own cells, its network
+  written out layer by layer; plumbing lines (``helpers.…``) are marked as such;
+- the teaching text keeps its promises (the tutorial's recommendations quoted, no hard-coded
+  timings)."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.config import APPROACHES, FURTHER_RECOMMENDATIONS
+
+REPO = Path(__file__).resolve().parent.parent
+FOLDER = REPO / "notebooks"
+APPROACH_BOOKS = {a.number: FOLDER / f"{a.name}.ipynb" for a in APPROACHES.values()}
+ALL_BOOKS = sorted(FOLDER.glob("[0-9][0-9]_*.ipynb"))
+PREPARE, SUMMARY, RECIPES = (FOLDER / f"{n}.ipynb" for n in
+                             ("00_prepare_data", "06_results_summary", "07_further_recommendations"))
+
+PER_APPROACH = {
+    "title": "the approach's introduction and diagram",
+    "parameters": "the approach's default sizes (the run settings below them are shared)",
+    "setup": "the notebook's NAME (everything else in it is shared)",
+    "network-md": "what is new in this network",
+    "network": "the network, written out layer by layer",
+    "exercises": "the approach's exercises",
+    "next": "the take-away and the pointer to the next notebook",
+}
+"""Cells of 01–05 that differ from approach to approach, and why; every other cell is shared."""
+
+TAUGHT_HELPERS = {"standardize", "tokenize_like_keras2", "describe_device"}
+"""``helpers`` names a notebook may use in taught code (the Tokenizer's rules, the device line)."""
+
+
+def _read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def _cells(path) -> dict:
+    return {c.id: c for c in _read(path).cells}
+
+
+def _code(path) -> str:
+    return "\n".join(c.source for c in _read(path).cells if c.cell_type == "code")
+
+
+def _where(path, nb, cid) -> str:
+    index = [c.id for c in nb.cells].index(cid)
+    return f"{path.relative_to(REPO)}, cell '{cid}' (cell {index + 1} of {len(nb.cells)})"
+
+
+def _first_difference(a: str, b: str) -> str:
+    diff = [l for l in difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=0)
+            if l[:1] in "+-" and not l.startswith(("+++", "---"))]
+    return "\n    ".join(diff[:4])
+
+
+def _shared_source(cid: str, source: str, name: str) -> str:
+    """A cell's text with what may differ between approach notebooks normalized away."""
+    if cid == "setup":
+        return source.replace(name, "NN_name")
+    if cid == "parameters":
+        return source[source.index("# run settings"):]
+    return source
+
+
+def test_every_notebook_is_there():
+    names = {p.stem for p in ALL_BOOKS}
+    assert {p.stem for p in APPROACH_BOOKS.values()} | {"00_prepare_data", "06_results_summary",
+                                                         "07_further_recommendations"} <= names
+
+
+def test_no_notebook_is_generated_from_a_template():
+    """The notebooks are the source: no script writes them (an instructor's edit is never overwritten)."""
+    scripts = [p for p in REPO.rglob("*.py") if ".venv" not in p.parts
+               and "nbformat.write" in p.read_text(errors="ignore") and "notebooks" in p.read_text(errors="ignore")
+               and "tests" not in p.parts]
+    assert not scripts, f"these scripts write notebooks: {scripts}"
+
+
+@pytest.mark.parametrize("path", ALL_BOOKS, ids=lambda p: p.stem)
+def test_cell_ids_are_stable_names(path):
+    nb = _read(path)
+    ids = [c.id for c in nb.cells]
+    assert len(ids) == len(set(ids)), f"{path.name}: repeated cell ids"
+    assert all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids), f"{path.name}: cell ids must be names: {ids}"
+
+
+def test_approach_notebooks_have_the_same_cells_in_the_same_order():
+    reference = [c.id for c in _read(APPROACH_BOOKS[1]).cells]
+    for number, path in APPROACH_BOOKS.items():
+        ids = [c.id for c in _read(path).cells]
+        assert ids == reference, (
+            f"{path.relative_to(REPO)} has other cells than notebooks/{APPROACH_BOOKS[1].name}:\n    "
+            + _first_difference("\n".join(reference), "\n".join(ids))
+            + "\nEvery approach notebook has the same cells (ids), in the same order.")
+
+
+def test_shared_cells_are_identical_in_the_five_approach_notebooks():
+    books = {n: _read(p) for n, p in APPROACH_BOOKS.items()}
+    ref_path, ref = APPROACH_BOOKS[1], books[1]
+    ref_name = ref_path.stem
+    drift = []
+    for number, nb in books.items():
+        path = APPROACH_BOOKS[number]
+        for ref_cell, cell in zip(ref.cells, nb.cells):
+            if ref_cell.id in PER_APPROACH and ref_cell.id not in ("parameters", "setup"):
+                continue
+            a = _shared_source(ref_cell.id, ref_cell.source, ref_name)
+            b = _shared_source(cell.id, cell.source, path.stem)
+            if a != b or ref_cell.cell_type != cell.cell_type or ref_cell.metadata.get("tags") != cell.metadata.get("tags"):
+                drift.append(f"{_where(path, nb, cell.id)} differs from notebooks/{ref_path.name}:\n    "
+                             + _first_difference(a, b))
+    assert not drift, ("\n".join(drift) + "\nThese cells are the same in all five approach notebooks: "
+                       "make the same edit in each (cells that may differ: "
+                       + ", ".join(f"'{k}' ({v})" for k, v in PER_APPROACH.items()) + ").")
+
+
+@pytest.mark.parametrize("cid", ["kernel-check", "load-data"])
+def test_cells_shared_beyond_the_approaches(cid):
+    ref = _cells(APPROACH_BOOKS[1])[cid].source
+    books = ALL_BOOKS if cid == "kernel-check" else [PREPARE, *APPROACH_BOOKS.values(), RECIPES]
+    for path in books:
+        cells = _cells(path)
+        assert cid in cells, f"{path.relative_to(REPO)} has no cell '{cid}'"
+        assert cells[cid].source == ref, (
+            f"{_where(path, _read(path), cid)} differs from notebooks/{APPROACH_BOOKS[1].name}:\n    "
+            + _first_difference(ref, cells[cid].source) + f"\nCell '{cid}' is the same in every notebook that has it.")
+
+
+def test_notebook_07_shares_the_run_settings():
+    def settings(path):
+        source = _cells(path)["parameters"].source
+        return {k: v for k, v in _assignments(source).items() if k in
+                ("data_source", "data_dir", "train_size", "test_size", "seed", "output_dir", "batch_size")}
+
+    assert settings(RECIPES) == settings(APPROACH_BOOKS[2])
+
+
+def _assignments(source: str) -> dict:
+    return {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(source).body}
+
+
+# ---------------------------------------------------------------------------------------------
+# The notebooks show the code they teach
+# ---------------------------------------------------------------------------------------------
+
+TAUGHT_IN_APPROACHES = ["LSTM(", ".compile(", ".fit(", ".predict(", "accuracy_score(",
+                        "classification_report(", "confusion_matrix(", "ConfusionMatrixDisplay",
+                        'normalize="true"', 'cmap="Blues"', "LimeTextExplainer(", "explain_instance(",
+                        "as_pyplot_figure(", "layers.TextVectorization(", ".adapt(", "train_test_split(",
+                        "keras.saving.load_model(", ".save(", ".export(", "np.random.RandomState(1).randint(1, len(test_texts))"]
+
+
+@pytest.mark.parametrize("approach", APPROACHES.values(), ids=lambda a: a.name)
+def test_approach_notebook_shows_its_keras_code(approach):
+    path = APPROACH_BOOKS[approach.number]
+    code = _code(path)
+    missing = [w for w in TAUGHT_IN_APPROACHES if w not in code]
+    assert not missing, f"{path.name}: its code cells lack {missing}"
+    assert 'optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"]' in code
+    assert "labels=[true_label]" in code, "LIME explains the tutorial's example for its true label"
+
+
+@pytest.mark.parametrize("approach", APPROACHES.values(), ids=lambda a: a.name)
+def test_network_cell_writes_the_approach_out_layer_by_layer(approach):
+    network = _cells(APPROACH_BOOKS[approach.number])["network"].source
+    lines = [l.split("#")[0].strip() for l in network.splitlines()]
+    layers = [l for l in lines if l.startswith(("keras.Input(", "layers."))]
+    n = len(approach.lstm_units)
+    expected = ["keras.Input(", "layers.Embedding(vocab_size, embed_len)"]
+    for i in range(n):
+        units = "lstm_units" if n == 1 else f"lstm_units[{i}]"
+        lstm = f"layers.LSTM({units}" + (", return_sequences=True)" if i < n - 1 else ")")
+        expected.append(f"layers.Bidirectional({lstm})" if approach.bidirectional else lstm)
+    expected.append('layers.Dense(4, activation="softmax")')
+    assert len(layers) == len(expected), layers
+    for got, want in zip(layers, expected):
+        assert got.startswith(want), f"{approach.name}: network line {got!r} should be {want!r}..."
+    assert "keras.Sequential([" in network and "model.summary()" in network
+    assert "helpers." not in network, "the network is written out, not built by a helper"
+
+
+def test_notebook_00_builds_the_vectorizer_itself():
+    code = _code(PREPARE)
+    for word in ("layers.TextVectorization(", ".adapt(", "output_sequence_length=", 'split="whitespace"',
+                 "standardize=helpers.standardize", ".get_vocabulary()"):
+        assert word in code, word
+
+
+def test_notebook_07_shows_each_recipes_key_line():
+    code = _code(RECIPES)
+    for word in ("keras.optimizers.Adam", "keras.optimizers.RMSprop", "keras.optimizers.schedules.CosineDecay(",
+                 "keras.callbacks.EarlyStopping(", "kernel_initializer=", "dropout=", "layers.Dropout(",
+                 'padding="pre"', "keras.utils.pad_sequences(", "TfidfVectorizer(", "LogisticRegression(",
+                 ".compile(", ".fit(", ".predict("):
+        assert word in code, word
+
+
+@pytest.mark.parametrize("path", [p for p in ALL_BOOKS if p != SUMMARY], ids=lambda p: p.stem)
+def test_plumbing_is_marked(path):
+    """A line that calls into ``helpers`` is plumbing (skippable): it is marked `# plumbing` (in the
+    cell's first line or on the line) or `# extra code`, unless it is one of the taught names."""
+    unmarked = []
+    for cell in _read(path).cells:
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
+        if first.startswith("# plumbing"):
+            continue
+        for line in cell.source.splitlines():
+            names = set(re.findall(r"helpers\.(\w+)", line)) - TAUGHT_HELPERS
+            if names and "# plumbing" not in line and "# extra code" not in line:
+                unmarked.append(f"cell '{cell.id}': {line.strip()}")
+    assert not unmarked, f"{path.name}: unmarked plumbing lines:\n  " + "\n  ".join(unmarked)
+
+
+def test_the_tutorials_recommendations_are_quoted_in_06_and_07():
+    assert len(FURTHER_RECOMMENDATIONS) == 8
+    for path in (SUMMARY, RECIPES):
+        text = "\n".join(c.source for c in _read(path).cells if c.cell_type == "markdown")
+        for i, rec in enumerate(FURTHER_RECOMMENDATIONS, 1):
+            assert f"{i}. {rec}" in text, f"{path.name} does not quote recommendation {i}: {rec}"
+    assert "weight initializations" in " ".join(FURTHER_RECOMMENDATIONS)
+
+
+def test_06_and_07_point_to_each_other_in_running_order():
+    summary = " ".join(c.source for c in _read(SUMMARY).cells if c.cell_type == "markdown")
+    recipes = " ".join(c.source for c in _read(RECIPES).cells if c.cell_type == "markdown")
+    assert "07_further_recommendations.ipynb" in summary and "after 07" in summary
+    assert "06_results_summary.ipynb" in recipes and "runs it after this one" in recipes
+    last = _cells(APPROACH_BOOKS[5])["next"].source
+    assert "06_results_summary.ipynb" in last and "07_further_recommendations.ipynb" in last
+
+
+DURATION = re.compile(r"\b\d+(?:[.,–-]\d+)?\s*(?:s|sec|seconds?|min|minutes?|hours?)\b")
+
+
+@pytest.mark.parametrize("path", ALL_BOOKS, ids=lambda p: p.stem)
+def test_no_hard_coded_timings_in_the_text(path):
+    for cell in _read(path).cells:
+        if cell.cell_type == "markdown":
+            assert not DURATION.search(cell.source), f"{path.name}, cell '{cell.id}': {DURATION.search(cell.source)[0]!r}"
+
+
+@pytest.mark.parametrize("path", [p for p in ALL_BOOKS if p not in (SUMMARY,)], ids=lambda p: p.stem)
+def test_each_notebook_ends_with_exercises(path):
+    text = "\n".join(c.source for c in _read(path).cells if c.cell_type == "markdown")
+    section = text[text.rindex("## Exercises"):]
+    assert len(re.findall(r"^\d\. ", section, flags=re.M)) >= 3
