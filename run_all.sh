@@ -3,7 +3,12 @@
 #   ./run_all.sh [--quick] [--synthetic] [-p NAME VALUE]... [--out DIR]
 # ./run_all.sh --help says more.
 set -euo pipefail
+here="$PWD"
 cd "$(dirname "${BASH_SOURCE[0]}")"
 ./setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
-exec .venv/bin/python -m helpers.series "$@"
+python="$PWD/.venv/bin/python"
+# Back where the user stands, so that relative paths (--out, -p data_dir) mean what they typed;
+# -P: a folder named helpers there is not imported instead of the project's (installed) helpers.
+cd "$here"
+exec "$python" -P -m helpers.series "$@"
