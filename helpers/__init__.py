@@ -18,6 +18,11 @@ Small modules with one job each:
 
 The modules that need TensorFlow are imported on first use, so ``import helpers`` is quick; the
 names below are available as ``helpers.<name>`` either way.
+
+``import helpers`` also prepares Keras for this project whenever Keras gets imported (before or
+after ``helpers``): :func:`helpers.standardize` is registered, so a saved raw-text model loads with
+``keras.saving.load_model(path)``, TensorFlow starts quietly and gets the thread settings of
+:mod:`helpers._tf`. TensorFlow itself is not imported by ``import helpers``.
 """
 
 from __future__ import annotations
@@ -33,19 +38,27 @@ from .data import (  # noqa: F401
 )
 from .files import OutputDirError, prepare_output_dir, write_json  # noqa: F401
 from .params import PARAMETER_NAMES, ParameterError, check_parameters, validate_parameters  # noqa: F401
+from .text import standardize  # noqa: F401  (no TensorFlow needed to import it)
+from . import _tf
+
+_tf.install_import_hook()
 
 _LAZY = {
     "make_synthetic_news": "synthetic",
-    "make_vectorizer": "text", "vectorize": "text", "standardize": "text",
+    "make_vectorizer": "text", "vectorize": "text",
     "tokenize_like_keras2": "text", "ids_to_words": "text", "build_vocabulary": "text",
     "build_model": "models", "build_approach": "models", "compile_model": "models",
     "export_text_model": "models", "load_text_model": "models", "predict_texts": "models",
+    "export_serving": "models",
     "expected_param_count": "models",
     "set_seed": "training", "train": "training", "validation_split": "training",
     "evaluate": "evaluation", "evaluate_predictions": "evaluation",
     "plot_confusion_matrix": "evaluation", "plot_training_curves": "evaluation",
     "confusion_table": "evaluation", "build_metrics": "evaluation", "write_metrics": "evaluation",
-    "read_all_metrics": "evaluation",
+    "read_all_metrics": "evaluation", "save_run_metrics": "evaluation", "network_settings": "evaluation",
+    "save_explanation_html": "explain",
+    "reuse_notebook_02": "recipes", "recipe_record": "recipes", "recipes_table": "recipes",
+    "plot_recipes": "recipes", "save_recipes_metrics": "recipes", "recipes_summary": "recipes",
     "explain_text": "explain", "plot_explanation": "explain", "tutorial_example_index": "explain",
     "notebook_setup": "notebook", "describe_device": "notebook", "save_figure": "files",
     "in_run_folder": "notebook", "save_run_figure": "notebook", "save_text_model": "notebook",

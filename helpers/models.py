@@ -7,7 +7,11 @@ activations, so the same code runs fast on CPU and GPU.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -95,9 +99,18 @@ def export_text_model(vectorizer, model: keras.Model, name: str | None = None) -
 
     Returns:
         A ``keras.Model`` mapping a string tensor of shape ``(n,)`` to probabilities ``(n, 4)``.
-        Save it with ``model.save("x.keras")``; load it with :func:`load_text_model` (or
-        ``keras.saving.load_model`` after ``import helpers``). Call it through
-        :func:`predict_texts`, which accepts plain lists.
+        Save it with ``model.save("x.keras")``; load it with :func:`load_text_model` or
+        ``keras.saving.load_model("x.keras")`` after ``import helpers`` (its vectorizer uses
+        :func:`helpers.standardize`, which ``helpers`` registers). For serving without this
+        project, write a SavedModel with :func:`export_serving`.
+
+        Which call takes which input: :func:`predict_texts` takes anything (a string, list,
+        tuple, NumPy array, pandas Series). Keras' own ``model.predict`` takes the texts only as a
+        NumPy ``dtype=object`` array, ``model.predict(np.array(texts, dtype=object))``, or as a
+        ``tf.constant(texts)``; it rejects a list or tuple (``Unrecognized data type``), NumPy's
+        fixed-width string arrays such as ``np.array(["a"])`` (``Invalid dtype: str32``), bytes,
+        a pandas Series of strings (``Invalid dtype: str``; ``series.to_numpy(dtype=object)``
+        works) and an empty array (an ``UnboundLocalError`` inside Keras).
     """
     inputs = keras.Input(shape=(), dtype="string", name="text")
     outputs = model(vectorizer(inputs))
@@ -105,16 +118,77 @@ def export_text_model(vectorizer, model: keras.Model, name: str | None = None) -
 
 
 def load_text_model(path) -> keras.Model:
-    """Load a model saved from :func:`export_text_model` (``.keras`` file)."""
+    """Load a model saved from :func:`export_text_model` (``.keras`` file), without its optimizer.
+
+    The same as ``keras.saving.load_model(path, compile=False)`` after ``import helpers``.
+    """
     return keras.saving.load_model(str(path), compile=False)
+
+
+def export_serving(text_model: keras.Model, path) -> Path:
+    """Write a raw-text model as a TensorFlow SavedModel folder, the format for serving.
+
+    The folder holds the whole pipeline (standardization, vocabulary, network) as a TensorFlow
+    graph, so loading it needs TensorFlow only, neither Keras models code nor this project::
+
+        import tensorflow as tf
+        loaded = tf.saved_model.load("runs/.../models/01_lstm_25_tokens")
+        probabilities = loaded.serve(tf.constant(["Oil prices rise", "Yankees beat Red Sox"]))
+
+    ``serve`` takes a 1-D string tensor (any number of texts, empty strings included) and returns
+    ``(n, 4)`` probabilities; TensorFlow Serving finds the same function as the
+    ``serving_default`` signature.
+
+    Written with Keras' ``text_model.export(path, format="tf_saved_model", verbose=False)`` into a
+    temporary folder beside ``path``, then renamed to ``path``: an interrupted export leaves no
+    half-written model, and an existing SavedModel at ``path`` is replaced only once the new one
+    is complete.
+
+    Returns:
+        ``path`` as a ``Path``.
+
+    Raises:
+        FileExistsError: ``path`` exists and is not a SavedModel folder (a file, or a folder with
+            other contents), which is never replaced.
+    """
+    path = Path(path)
+    if path.exists() and not _replaceable_saved_model(path):
+        raise FileExistsError(f"{path} exists and is not a SavedModel folder; not replacing it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    old = None
+    try:
+        text_model.export(str(tmp), format="tf_saved_model", verbose=False)
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            os.replace(path, old)  # an empty folder is replaced by a rename
+            try:
+                os.replace(tmp, path)
+            except BaseException:
+                os.replace(old, path)
+                old = None
+                raise
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return path
+
+
+def _replaceable_saved_model(path: Path) -> bool:
+    return path.is_dir() and (not any(path.iterdir()) or (path / "saved_model.pb").is_file())
 
 
 def predict_texts(text_model: keras.Model, texts, batch_size: int = 1024) -> np.ndarray:
     """Class probabilities for raw texts.
 
-    Keras 3's ``predict`` rejects a Python list of strings; this accepts a single string, a list,
-    a tuple, a NumPy array or a pandas Series, including empty, whitespace-only or unknown-word
-    texts (they map to padding or ``[UNK]`` ids and still get a probability row).
+    Takes anything: a single string, a list, a tuple, a NumPy array (fixed-width or ``object``) or
+    a pandas Series, including an empty one and empty, whitespace-only or unknown-word texts (they
+    map to padding or ``[UNK]`` ids and still get a probability row). Keras' own ``model.predict``
+    takes raw texts only as ``np.array(texts, dtype=object)`` (see :func:`export_text_model`).
 
     Returns:
         ``float32`` array of shape ``(n, 4)``; each row is finite and sums to 1.

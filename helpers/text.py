@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from ._tf import keras, tf
+from . import _tf  # TensorFlow is imported on first use (``_tf.tf``), so this module imports quickly
 
 KERAS2_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 """The characters the Keras 2 Tokenizer replaced with spaces (its default ``filters``)."""
@@ -34,9 +34,15 @@ def tokenize_like_keras2(text: str) -> list[str]:
     return text.split()
 
 
-@keras.saving.register_keras_serializable(package="helpers")
 def standardize(texts):
     """TensorFlow version of the Keras 2 Tokenizer's standardization (a ``TextVectorization`` hook).
+
+    Use it as ``keras.layers.TextVectorization(standardize=helpers.standardize, ...)``. It is
+    registered with Keras as ``"helpers>standardize"`` as soon as both ``helpers`` and ``keras`` are
+    imported (in either order), so a ``.keras`` file whose vectorizer uses it loads with
+    ``keras.saving.load_model`` after ``import helpers``. Without ``helpers`` such a file does not
+    load (``Could not locate function 'helpers>standardize'``); the SavedModel written by
+    :func:`helpers.export_serving` needs no ``helpers`` at all.
 
     Args:
         texts: string tensor of any shape.
@@ -44,6 +50,7 @@ def standardize(texts):
     Returns:
         string tensor of the same shape, lower-cased, the filter characters replaced by spaces.
     """
+    tf = _tf.tf
     texts = tf.strings.lower(texts, encoding="utf-8")
     return tf.strings.regex_replace(texts, _FILTER_REGEX, " ")
 
@@ -63,6 +70,7 @@ def make_vectorizer(max_tokens: int, vocabulary=None, train_texts=None, batch_si
         A ``keras.layers.TextVectorization`` mapping a batch of ``n`` strings to an ``int64``
         tensor of shape ``(n, max_tokens)``.
     """
+    tf, keras = _tf.tf, _tf.keras
     layer = keras.layers.TextVectorization(
         standardize=standardize,
         split="whitespace",
@@ -107,6 +115,7 @@ def vectorize(vectorizer, texts, batch_size: int = 4096) -> np.ndarray:
     width = vectorizer.get_config()["output_sequence_length"]
     if len(arr) == 0:
         return np.zeros((0, width), dtype=np.int64)
+    tf = _tf.tf
     ds = (
         tf.data.Dataset.from_tensor_slices(arr)
         .batch(batch_size)

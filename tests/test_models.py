@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import helpers
-from helpers._tf import keras
+from helpers._tf import keras, tf
 
 VOCAB = 1000
 
@@ -84,18 +84,48 @@ def test_prediction_on_odd_inputs_gives_probability_rows(trained):
     np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-5)
 
 
-@pytest.mark.parametrize("texts", ["a single string", ("a", "tuple"), np.array(["numpy", "array"])])
-def test_prediction_accepts_str_tuple_array_series(trained, texts):
+@pytest.mark.parametrize("texts", ["a single string", ("a", "tuple"), np.array(["numpy", "array"]),
+                                   np.array(["object", "array"], dtype=object)])
+def test_prediction_accepts_str_tuple_array(trained, texts):
     p = helpers.predict_texts(trained["text_model"], texts)
-    n = 1 if isinstance(texts, str) else len(texts)
-    assert p.shape == (n, 4)
+    as_list = [texts] if isinstance(texts, str) else [str(t) for t in texts]
+    np.testing.assert_array_equal(p, helpers.predict_texts(trained["text_model"], as_list))
+    assert p.shape == (len(as_list), 4)
 
 
 def test_prediction_accepts_pandas_series_and_empty_list(trained):
     import pandas as pd
 
-    assert helpers.predict_texts(trained["text_model"], pd.Series(["a", "b", "c"])).shape == (3, 4)
-    assert helpers.predict_texts(trained["text_model"], []).shape == (0, 4)
+    texts = ["oil prices", "the striker scored", ""]
+    p = helpers.predict_texts(trained["text_model"], pd.Series(texts, index=[7, 3, 5]))
+    np.testing.assert_array_equal(p, helpers.predict_texts(trained["text_model"], texts))
+    empty = helpers.predict_texts(trained["text_model"], [])
+    assert empty.shape == (0, 4) and empty.dtype == np.float32
+
+
+def test_which_call_takes_which_input(trained, small_corpus):
+    """The facts the README and export_text_model's docstring state about Keras' own predict."""
+    import pandas as pd
+
+    tm = trained["text_model"]
+    texts = list(small_corpus.test_texts[:20]) + ["", "東京の株式市場"]
+    expected = helpers.predict_texts(tm, texts)
+    # The form the notebooks use: a NumPy object array (or a string tensor)
+    np.testing.assert_allclose(tm.predict(np.array(texts, dtype=object), verbose=0), expected, atol=1e-6)
+    np.testing.assert_allclose(tm.predict(tf.constant(texts), verbose=0), expected, atol=1e-6)
+    series = pd.Series(texts)
+    np.testing.assert_allclose(tm.predict(series.to_numpy(dtype=object), verbose=0), expected, atol=1e-6)
+    # What Keras' predict rejects (helpers.predict_texts takes all of these)
+    with pytest.raises(ValueError, match="Unrecognized data type"):
+        tm.predict(texts, verbose=0)
+    with pytest.raises(ValueError, match="Unrecognized data type"):
+        tm.predict(tuple(texts), verbose=0)
+    with pytest.raises(ValueError, match=r"Invalid dtype: str\d+"):
+        tm.predict(np.array(texts), verbose=0)
+    with pytest.raises(ValueError, match="Invalid dtype: str32"):
+        tm.predict(np.array(["a"]), verbose=0)
+    with pytest.raises(ValueError, match="Invalid dtype: str"):
+        tm.predict(series, verbose=0)
 
 
 def test_prediction_rejects_non_strings_clearly(trained):

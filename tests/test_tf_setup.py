@@ -12,6 +12,8 @@ import pytest
 
 from helpers._tf import THREADS_VARIABLE, thread_setting
 
+from conftest import child_env
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -33,11 +35,12 @@ def test_threads_from_the_environment(monkeypatch):
             thread_setting(cores=2)
 
 
-def _import_in_a_fresh_process(setting: str | None) -> tuple[dict, str]:
-    env = {k: v for k, v in os.environ.items() if k != THREADS_VARIABLE}
+def _import_in_a_fresh_process(setting: str | None, imports: str = "from helpers._tf import tf"
+                                ) -> tuple[dict, str]:
+    env = {k: v for k, v in child_env().items() if k not in (THREADS_VARIABLE, "TF_CPP_MIN_LOG_LEVEL")}
     if setting is not None:
         env[THREADS_VARIABLE] = setting
-    code = ("import json, helpers\nfrom helpers._tf import tf\n"
+    code = (f"import json, helpers\n{imports}\n"
             "print(json.dumps([tf.config.threading.get_intra_op_parallelism_threads(),"
             " tf.config.threading.get_inter_op_parallelism_threads(),"
             " bool(tf.config.list_physical_devices('GPU')), helpers.describe_device()]))")
@@ -48,8 +51,11 @@ def _import_in_a_fresh_process(setting: str | None) -> tuple[dict, str]:
     return {"intra": intra, "inter": inter, "gpu": gpu, "device": device}, r.stderr
 
 
-def test_import_sets_the_threads_quietly():
-    got, stderr = _import_in_a_fresh_process(None)
+# helpers' own first use of TensorFlow, and a user's `import keras` after `import helpers` (the
+# notebooks' way): both quiet, both with helpers' thread settings.
+@pytest.mark.parametrize("imports", ["from helpers._tf import tf", "import keras\nimport tensorflow as tf"])
+def test_import_sets_the_threads_quietly(imports):
+    got, stderr = _import_in_a_fresh_process(None, imports)
     if got["gpu"]:
         pytest.skip("a GPU is present: TensorFlow's own thread defaults are kept")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -62,4 +68,58 @@ def test_import_sets_the_threads_quietly():
 def test_tensorflow_defaults_on_request():
     got, _ = _import_in_a_fresh_process("tensorflow")
     assert (got["intra"], got["inter"]) == (0, 0)  # 0: TensorFlow chooses
-    assert "TensorFlow's default threads" in got["device"] or got["gpu"]
+    if got["gpu"]:
+        assert got["device"].startswith("GPU: ")
+    else:
+        assert "TensorFlow's default threads" in got["device"]
+
+
+def test_import_helpers_does_not_import_tensorflow():
+    code = ("import sys, helpers\n"
+            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=child_env(), capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.strip() == "[]"
+
+
+# A broken TensorFlow: a fake package first on sys.path that prints on file descriptor 2, as a
+# native library does, then fails.
+_FAKE_TENSORFLOW = """import os
+os.write(2, b"F0000 fake native log: libtensorflow_framework.so.2: cannot open shared object file\\n")
+{failure}
+"""
+_NATIVE_LINE = "libtensorflow_framework.so.2: cannot open shared object file"
+
+
+def _run_with_fake_tensorflow(tmp_path, failure: str, code: str, **env_extra):
+    package = tmp_path / "fake" / "tensorflow"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(_FAKE_TENSORFLOW.format(failure=failure))
+    env = {**child_env(), "PYTHONPATH": str(tmp_path / "fake"), **env_extra}
+    env.pop("PYTHONFAULTHANDLER", None)
+    return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.parametrize("error", ["ImportError", "RuntimeError"])
+@pytest.mark.parametrize("code", [
+    "import helpers\nhelpers.make_vectorizer(3, vocabulary=['a'])",  # helpers imports TensorFlow
+    "import helpers\nimport keras",  # the user imports Keras (which imports TensorFlow)
+])
+def test_a_failing_tensorflow_import_shows_what_it_printed(tmp_path, error, code):
+    r = _run_with_fake_tensorflow(tmp_path, f"raise {error}('fake TensorFlow is broken')", code)
+    assert r.returncode == 1
+    assert r.stderr.count(_NATIVE_LINE) == 1, r.stderr[-3000:]
+    assert "failed; what it printed on standard error:" in r.stderr
+    assert r.stderr.rstrip().endswith(f"{error}: fake TensorFlow is broken")  # the error propagates
+
+
+def test_a_native_crash_during_the_import_is_not_silent(tmp_path):
+    r = _run_with_fake_tensorflow(tmp_path, "os.abort()", "import helpers\nfrom helpers._tf import tf")
+    assert r.returncode != 0
+    assert "Fatal Python error: Aborted" in r.stderr  # faulthandler, on the real standard error
+    assert "tensorflow" in r.stderr and "helpers/_tf.py" in r.stderr  # where it happened
+    loud = _run_with_fake_tensorflow(tmp_path / "loud", "os.abort()", "import helpers\nfrom helpers._tf import tf",
+                                     HELPERS_TF_QUIET="0")
+    assert loud.returncode != 0 and _NATIVE_LINE in loud.stderr  # the way to see TensorFlow's own words
