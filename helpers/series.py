@@ -430,7 +430,7 @@ def _data_message(missing: dict, looked: list[str], problems: list[str], base_ur
         "(about 30 MB), or",
         f"    - download {urls}",
         f"      (MD5 {md5s}),",
-        "      put them in one folder and run",
+        f"      put {'it' if len(files) == 1 else 'them'} in one folder and run",
         f"        {D.ENV_VAR}=/that/folder {_script_name()} ...   (or: -p data_dir /that/folder)",
         f"  To try the series without AG News: {_script_name()} --synthetic",
         "  (a generated corpus: no network needed; its accuracies say nothing about news).",
