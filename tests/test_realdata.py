@@ -69,12 +69,38 @@ def test_learns_real_text_well_above_chance(real_run):
 
 
 def test_lime_on_the_tutorials_example(real_run, real_test, tmp_path):
+    """As the notebooks do: LIME's explainer on the raw-text model, for the text's true label
+    (Business, as in the tutorial), through Keras' own predict on an object array."""
+    import json
+    import re
+
+    from lime.lime_text import LimeTextExplainer
+
     _, vec, model = real_run
-    texts, _ = real_test
-    text = texts[5158]
-    ex = helpers.explain_text(helpers.export_text_model(vec, model), text, num_samples=1000, seed=0)
-    assert len(ex.weights) == 10
-    words = {w.lower() for w in text.replace("\\", " ").split()} | set(helpers.tokenize_like_keras2(text))
-    assert all(any(w.lower() in x for x in words) for w, _ in ex.weights)
-    html = ex.save_html(tmp_path / "ex.html").read_text()
-    assert "United Seeks Further Labor Cuts" in html or "United" in html
+    texts, labels = real_test
+    text, true_label = texts[5158], int(labels[5158])
+    assert helpers.CLASS_NAMES[true_label] == "Business"
+    text_model = helpers.export_text_model(vec, model)
+
+    def classifier_fn(batch):
+        return text_model.predict(np.array(batch, dtype=object), batch_size=1024, verbose=0)
+
+    explainer = LimeTextExplainer(class_names=list(helpers.CLASS_NAMES), random_state=0)
+    explanation = explainer.explain_instance(text, classifier_fn, labels=[true_label], num_features=10,
+                                             num_samples=1000)
+    assert explanation.available_labels() == [true_label]
+    weights = explanation.as_list(label=true_label)
+    assert len(weights) == 10
+    words_of_text = set(re.split(r"\W+", text))  # LIME's own word split
+    assert {w for w, _ in weights} <= words_of_text
+    np.testing.assert_allclose(explanation.predict_proba, classifier_fn([text])[0], atol=1e-6)
+    # The word LIME weighs most for Business does push towards Business: without it, less Business.
+    top_word = max(weights, key=lambda wv: wv[1])[0]
+    without = re.sub(rf"\b{re.escape(top_word)}\b", " ", text)
+    assert classifier_fn([without])[0][true_label] < explanation.predict_proba[true_label]
+    # The saved page shows this text and these weights, for the requested label only
+    shown = helpers.save_explanation_html(explanation, tmp_path, "lime", [true_label])
+    html = (tmp_path / shown).read_text(encoding="utf-8")
+    assert json.dumps(re.sub(r"[<>&]", "|", text)) in html  # the explained text, as LIME embeds it
+    assert html.count("exp.show(") == 1
+    assert f"exp.show({json.dumps(weights, ensure_ascii=False)}, {true_label}, exp_div)" in html
