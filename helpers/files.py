@@ -15,6 +15,12 @@ from pathlib import Path
 SUBFOLDERS = ("metrics", "models", "figures", "explanations")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 class OutputDirError(OSError):
     """The output folder cannot be created or written to."""
 
@@ -28,6 +34,7 @@ def atomic_path(path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes owner-only files; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

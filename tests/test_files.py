@@ -31,3 +31,16 @@ def test_interrupted_write_keeps_the_old_file(tmp_path):
             raise KeyboardInterrupt
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"]
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    """Atomic writes go through a private temporary file; the result is readable like any file."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        path = helpers.files.write_text(tmp_path / "a" / "results.md", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

@@ -7,14 +7,14 @@ import pytest
 import helpers
 from helpers.params import ParameterError, check_parameters, parse_cli_value, validate_parameters
 
-GOOD = dict(max_tokens=25, embed_len=25, lstm_units=50, bidirectional=False, epochs=5, batch_size=512,
+GOOD = dict(max_tokens=25, embed_len=25, lstm_units=50, epochs=5, batch_size=512,
             train_size=None, test_size=None, seed=0, data_source="ag_news", data_dir=None,
             output_dir="../runs/x")
 
 
 def test_good_values_pass_and_are_normalized():
     out = validate_parameters(GOOD)
-    assert out["lstm_units"] == [50]
+    assert out["lstm_units"] == 50
     assert validate_parameters({"lstm_units": "[50, 60, 75]"})["lstm_units"] == [50, 60, 75]
     assert validate_parameters({"lstm_units": (50, 60)})["lstm_units"] == [50, 60]
 
@@ -28,10 +28,11 @@ def test_good_values_pass_and_are_normalized():
         ("lstm_units", [50, 0], "non-empty list"),
         ("batch_size", "x", "integer from 1 to 65,536"),
         ("batch_size", 2.5, "integer"),
-        ("bidirectional", "yes", "True or False"),
+        ("lime_samples", 5, "integer from 10"),
         ("epochs", True, "integer"),
         ("data_source", "imdb", "'synthetic'"),
         ("train_size", 3, "or None"),
+        ("train_size", 99, "integer from 100"),
         ("output_dir", "", "folder path"),
     ],
 )
@@ -49,9 +50,9 @@ def test_unknown_name_lists_the_known_ones():
 def test_check_parameters_reads_a_notebook_namespace():
     import numpy as np
 
-    ns = {"np": np, "In": [], "_": None, "get_ipython": print, **GOOD, "lstm_units": "50,60"}
+    ns = {"np": np, "In": [], "_": None, "get_ipython": print, "NAME": "01_x", **GOOD, "lstm_units": "50,60"}
     out = check_parameters(ns)
-    assert ns["lstm_units"] == [50, 60] and out["epochs"] == 5
+    assert ns["lstm_units"] == [50, 60] and out["epochs"] == 5 and "NAME" not in out
     fresh = {"In": [], **GOOD, "learning_rate": 0.1}  # an injected, unknown parameter
     with pytest.raises(ParameterError, match="unknown parameter 'learning_rate'"):
         check_parameters(fresh)
@@ -107,4 +108,31 @@ def test_cli_values_are_parsed_like_papermill(text, expected):
 def test_every_approach_default_is_valid():
     for a in helpers.APPROACHES.values():
         validate_parameters({**GOOD, "max_tokens": a.max_tokens, "embed_len": a.embed_len,
-                             "lstm_units": list(a.lstm_units), "bidirectional": a.bidirectional})
+                             "lstm_units": list(a.lstm_units)})
+
+
+def test_bidirectional_is_no_parameter_any_more():
+    """Each notebook writes its network out; 03 and 05 are the bidirectional ones."""
+    with pytest.raises(ParameterError, match="unknown parameter 'bidirectional'"):
+        validate_parameters({**GOOD, "bidirectional": True})
+
+
+@pytest.mark.parametrize("notebook, units, expected", [
+    ("01_lstm_25_tokens", 64, 64), ("01_lstm_25_tokens", [64], 64), ("03_bidirectional_lstm", "[32]", 32),
+    ("04_stacked_lstm", [10, 20, 30], [10, 20, 30]), ("05_stacked_bidirectional_lstm", "[8, 8, 8]", [8, 8, 8]),
+    ("07_further_recommendations", [5, 6], [5, 6]),
+])
+def test_lstm_units_take_the_shape_of_the_notebooks_network(notebook, units, expected):
+    ns = {"In": [], **GOOD, "lstm_units": units}
+    assert check_parameters(ns, notebook=notebook)["lstm_units"] == expected == ns["lstm_units"]
+
+
+@pytest.mark.parametrize("notebook, units, words", [
+    ("01_lstm_25_tokens", [50, 60], "one positive integer (its network has one LSTM layer) in 01_lstm_25_tokens"),
+    ("04_stacked_lstm", 50, "a list of 3 positive integers (its network stacks 3 LSTM layers)"),
+    ("05_stacked_bidirectional_lstm", [50, 60], "a list of 3 positive integers"),
+])
+def test_lstm_units_of_the_wrong_shape_fail_at_once(notebook, units, words):
+    with pytest.raises(ParameterError) as e:
+        check_parameters({"In": [], **GOOD, "lstm_units": units}, notebook=notebook)
+    assert str(e.value).startswith("lstm_units must be") and words in str(e.value) and repr(units) in str(e.value)
