@@ -32,7 +32,7 @@ def describe_recipe(settings: dict) -> str:
     parts = []
     optimizer = s.pop("optimizer", "adam")
     parts.append("Adam instead of rmsprop" if optimizer == "adam" else
-                 "none: rmsprop, rate 0.001, 5 epochs" if optimizer == "rmsprop" else f"optimizer {optimizer}")
+                 "none: rmsprop, rate 0.001 (the tutorial's setup)" if optimizer == "rmsprop" else f"optimizer {optimizer}")
     if s.pop("learning_rate", 0.001) == "cosine":
         parts.append("rate 0.003 decaying to 0 along a cosine")
     if s.pop("early_stopping", False):
@@ -80,8 +80,8 @@ def reuse_notebook_02(output_dir, params: dict, data, test_texts):
     The tutorial recipe is approach 2's network with the tutorial's settings; notebook 02 trains
     exactly that on the same texts and the same validation slice (same split, same seed). When
     ``output_dir`` holds notebook 02's metrics and model from a run with the same data (source,
-    sizes, seed) and the same settings (50 tokens → ``params["max_tokens"]``, embedding 25,
-    LSTM 50, ``min(5, epochs)`` = 5 epochs, ``batch_size``), its saved raw-text model is scored on
+    sizes, seed) and the same settings (``params["max_tokens"]`` tokens, embedding 25, LSTM 50,
+    ``min(5, epochs)`` epochs, ``batch_size``), its saved raw-text model is scored on
     ``test_texts`` instead of training the recipe again.
 
     Returns:
@@ -102,7 +102,7 @@ def reuse_notebook_02(output_dir, params: dict, data, test_texts):
         and m.get("n_train", 0) + m.get("n_val", 0) == len(data.train_labels)
         and m.get("n_test") == len(data.test_labels)
         and m.get("seed") == params.get("seed")
-        and m.get("epochs") == config.EPOCHS == min(config.EPOCHS, params.get("epochs", config.EPOCHS))
+        and m.get("epochs") == min(config.EPOCHS, params.get("epochs", config.EPOCHS))
         and m.get("batch_size") == params.get("batch_size")
         and m.get("max_tokens") == params.get("max_tokens")
         and m.get("embed_len") == RECIPE_NETWORK["embed_len"]

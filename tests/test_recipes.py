@@ -34,7 +34,7 @@ def corpus():
 
 
 def test_describe_recipe_names_each_change():
-    assert R.describe_recipe({"optimizer": "rmsprop"}) == "none: rmsprop, rate 0.001, 5 epochs"
+    assert R.describe_recipe({"optimizer": "rmsprop"}) == "none: rmsprop, rate 0.001 (the tutorial's setup)"
     assert R.describe_recipe({"optimizer": "adam"}) == "Adam instead of rmsprop"
     words = R.describe_recipe({"optimizer": "adam", "learning_rate": "cosine", "early_stopping": True,
                                "max_tokens": 80, "kernel_initializer": "he_uniform", "dropout": 0.3,
@@ -122,8 +122,11 @@ def test_reuse_of_notebook_02_only_for_the_same_run(corpus, tmp_path):
     got_history, seconds, probabilities = R.reuse_notebook_02(tmp_path, params, corpus, texts)
     assert got_history == history and seconds == 7.5
     np.testing.assert_allclose(probabilities, helpers.predict_texts(text_model, texts), atol=1e-6)
-    for change in (dict(seed=1), dict(batch_size=64), dict(max_tokens=25)):
+    for change in (dict(seed=1), dict(batch_size=64), dict(max_tokens=25), dict(epochs=3)):
         assert R.reuse_notebook_02(tmp_path, {**params, **change}, corpus, texts) is None, change
+    # a quick run: notebook 02 and the recipes both train min(5, epochs) = 3 epochs
+    helpers.write_json(tmp_path / "metrics" / f"{R.NOTEBOOK_02}.json", {**metrics, "epochs": 3})
+    assert R.reuse_notebook_02(tmp_path, {**params, "epochs": 3}, corpus, texts) is not None
 
 
 @pytest.mark.slow
