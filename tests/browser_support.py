@@ -341,6 +341,8 @@ class Learner:
             page.locator(f"#jp-main-dock-panel .lm-TabBar-tab[data-id='{panel_id}']:not(.jp-mod-dirty)").wait_for()
             saved = nbformat.read(path, as_version=4)
             code = [c for c in saved.cells if c.cell_type == "code"]
+            if kernel and saved.metadata.get("kernelspec", {}).get("display_name") != kernel:
+                problems.append(f"the saved notebook's kernel is {saved.metadata.get('kernelspec')}, not {kernel!r}")
             if _source_of(saved.cells[index]).strip() != new_source.strip():
                 problems.append("the saved parameters cell is not the edited one")
             if not any(c.outputs for c in code) or any(c.execution_count is None for c in code):
