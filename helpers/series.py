@@ -717,8 +717,9 @@ def run_series(argv=None) -> int:
                 stdout_file=progress, stderr_file=progress,  # read for progress, not shown
                 on_cell_start=progress.on_cell_start,  # nbclient's hook: the current step
                 execution_timeout=args.timeout,
-                # The kernel's warning about unencrypted local TCP is noise here.
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                # The kernel's own log (unencrypted local TCP, "KeyboardInterrupt caught in kernel"
+                # when it is stopped after a failure) is noise here: errors show in the notebook.
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
             status = "ok"
         except KeyboardInterrupt:
