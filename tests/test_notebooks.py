@@ -183,6 +183,12 @@ def test_every_notebook_executed(series_run):
         nb = nbformat.read(executed, as_version=4)
         assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
         assert all(c.execution_count for c in nb.cells if c.cell_type == "code"), f"{path.name}: a cell did not run"
+    # helpers' CPU thread setting holds although the notebooks import Keras themselves
+    nb = nbformat.read(out / "notebooks" / f"{APPROACHES[5].name}.ipynb", as_version=4)
+    device = _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "imports")]}))
+    if "GPU" not in device and os.environ.get("HELPERS_TF_THREADS", "auto") == "auto":
+        cores = len(os.sched_getaffinity(0))
+        assert f"{max(1, cores // 2)} thread(s) per operation, 2 operations at once" in device, device
 
 
 @pytest.mark.slow
