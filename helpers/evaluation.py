@@ -77,34 +77,6 @@ def evaluate_predictions(y_true, probabilities, class_names=config.CLASS_NAMES) 
     )
 
 
-def confusion_table(ev: Evaluation):
-    """The confusion matrix as a labelled pandas DataFrame (rows: true, columns: predicted)."""
-    import pandas as pd
-
-    return pd.DataFrame(
-        ev.confusion,
-        index=pd.Index(ev.class_names, name="true class"),
-        columns=pd.Index(ev.class_names, name="predicted"),
-    )
-
-
-def plot_confusion_matrix(ev: Evaluation, title: str = "Normalized confusion matrix"):
-    """Row-normalized confusion matrix in the "Blues" colour map; returns the figure."""
-    import matplotlib.pyplot as plt
-    from sklearn.metrics import ConfusionMatrixDisplay
-
-    fig, ax = plt.subplots(figsize=(5.5, 5))
-    ConfusionMatrixDisplay.from_predictions(
-        ev.y_true, ev.y_pred, labels=list(range(len(ev.class_names))),
-        display_labels=list(ev.class_names), normalize="true", cmap="Blues",
-        values_format=".2f", ax=ax, colorbar=False,
-    )
-    ax.set_title(title)
-    plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
-    fig.tight_layout()
-    return fig
-
-
 def plot_training_curves(history: dict, title: str = "Training curves"):
     """Loss and accuracy per epoch, training and validation; returns the figure."""
     import matplotlib.pyplot as plt

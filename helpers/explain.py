@@ -102,23 +102,6 @@ def explain_text(
     )
 
 
-def plot_explanation(ex: Explanation, title: str | None = None):
-    """Static horizontal bar chart of LIME's word weights (renders anywhere, GitHub included)."""
-    import matplotlib.pyplot as plt
-
-    words = [w for w, _ in ex.weights][::-1]
-    vals = [v for _, v in ex.weights][::-1]
-    fig, ax = plt.subplots(figsize=(7, 0.45 * max(len(words), 3) + 1.2))
-    colors = ["tab:green" if v > 0 else "tab:red" for v in vals]
-    ax.barh(words, vals, color=colors)
-    ax.axvline(0, color="black", linewidth=0.8)
-    name = ex.class_names[ex.predicted]
-    ax.set_xlabel(f"weight towards '{name}' (green: for, red: against)")
-    ax.set_title(title or f"LIME: words behind the prediction '{name}' (p = {ex.probabilities[ex.predicted]:.2f})")
-    fig.tight_layout()
-    return fig
-
-
 def save_explanation_html(explanation, output_dir, name: str, labels=None) -> str:
     """Write LIME's interactive view of ``explanation`` (a ``lime.explanation.Explanation``) to
     ``output_dir/explanations/<name>.html``, atomically; returns the path relative to the run

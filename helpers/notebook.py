@@ -80,46 +80,6 @@ def save_run_figure(fig, output_dir, name: str, kind: str) -> str:
     return in_run_folder(path, output_dir)
 
 
-def save_text_model(text_model, output_dir, name: str) -> str:
-    """Save a raw-text model as ``output_dir/models/<name>.keras``, atomically.
-
-    Keras writes to a temporary ``.keras`` file in the same folder, which is then renamed over the
-    target, so an interrupted save never leaves a half-written model behind.
-
-    Returns:
-        The path relative to the run folder, for printing.
-    """
-    import os
-    import tempfile
-    from pathlib import Path
-
-    path = Path(output_dir) / "models" / f"{name}.keras"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".keras", dir=path.parent)
-    os.close(fd)
-    try:
-        text_model.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return in_run_folder(path, output_dir)
-
-
-def prediction_table(text_model, texts, class_names=None):
-    """The class probabilities of raw ``texts`` as a table: one row per text, the winner named."""
-    import pandas as pd
-
-    from .config import CLASS_NAMES
-    from .models import predict_texts
-
-    names = list(class_names or CLASS_NAMES)
-    probs = predict_texts(text_model, list(texts))
-    table = pd.DataFrame(probs, columns=names, index=pd.Index(list(texts), name="text")).round(3)
-    table.insert(0, "predicted", [names[i] for i in probs.argmax(axis=1)])
-    return table
-
-
 def compare_with_published(metrics: dict) -> str:
     """A Markdown paragraph setting a run's test accuracy beside the tutorial's published one.
 

@@ -26,20 +26,9 @@ def test_scores_and_confusion_matrix():
     assert ev.report["Sports"]["precision"] == pytest.approx(2 / 3)
     assert ev.report["World"]["recall"] == pytest.approx(0.5)
     assert "Sci/Tech" in ev.report_text and "0.7500" in ev.report_text
-    table = helpers.confusion_table(ev)
-    assert list(table.index) == list(helpers.CLASS_NAMES) and table.values.sum() == 8
 
 
-def test_plots_are_written_as_png(tmp_path):
-    ev = _ev()
-    fig = helpers.plot_confusion_matrix(ev)
-    path = helpers.save_figure(fig, tmp_path / "figures" / "cm.png")
-    assert path.read_bytes()[:8] == PNG
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == list(helpers.CLASS_NAMES)
-    assert ax.images[0].get_cmap().name == "Blues"
-    texts = sorted(t.get_text() for t in ax.texts)
-    assert "0.50" in texts and "1.00" in texts  # row-normalized values
+def test_training_curves_are_written_as_png(tmp_path):
     hist = {"loss": [1.0, 0.5], "accuracy": [0.5, 0.8], "val_loss": [0.9, 0.6], "val_accuracy": [0.6, 0.7]}
     fig2 = helpers.plot_training_curves(hist)
     assert len(fig2.axes) == 2 and len(fig2.axes[0].lines) == 2
@@ -64,3 +53,49 @@ def test_metrics_json_roundtrip_and_required_fields(trained, small_corpus, tmp_p
     assert not list((tmp_path / "metrics").glob("*.part"))
     with pytest.raises(ValueError, match="required fields"):
         helpers.write_metrics({"approach": "x"}, tmp_path, "bad")
+
+
+def test_network_settings_read_the_network_itself():
+    for a in helpers.APPROACHES.values():
+        net = helpers.network_settings(helpers.build_approach(a.number, 500))
+        assert (net["max_tokens"], net["embed_len"], net["lstm_units"], net["bidirectional"]) == (
+            a.max_tokens, a.embed_len, list(a.lstm_units), a.bidirectional)
+        wrap = "Bidirectional(LSTM)" if a.bidirectional else "LSTM"
+        assert net["layers"] == ["Embedding", *[wrap] * len(a.lstm_units), "Dense"]
+
+
+def test_save_run_metrics_describes_the_trained_network(trained, small_corpus, tmp_path, capsys):
+    model = trained["model"]
+    probs = model.predict(trained["x_test"], verbose=0)
+    params = dict(epochs=1, batch_size=64, seed=0, max_tokens=99, embed_len=99, lstm_units=7,
+                  data_source="synthetic", output_dir=str(tmp_path))
+    m = helpers.save_run_metrics(tmp_path, "01_lstm_25_tokens", model=model, history=trained["result"].history,
+                                 fit_seconds=3.5, y_test=small_corpus.test_labels, probabilities=probs,
+                                 n_train=7200, n_val=800, params=params, data=small_corpus,
+                                 vocab_size=trained["vectorizer"].vocabulary_size())
+    assert capsys.readouterr().out.strip() == "saved metrics/01_lstm_25_tokens.json"
+    back = json.loads((tmp_path / "metrics" / "01_lstm_25_tokens.json").read_text())
+    assert back == json.loads(json.dumps(m))
+    # the network's own sizes win over the parameters; the published figure is the approach's
+    assert (back["max_tokens"], back["embed_len"], back["lstm_units"]) == (25, 25, [50])
+    assert back["layers"] == ["Embedding", "LSTM", "Dense"] and back["published_accuracy"] == 0.9018
+    assert back["trainable_params"] == model.count_params()
+    assert back["test_accuracy"] == pytest.approx(float((probs.argmax(1) == small_corpus.test_labels).mean()), abs=1e-6)
+    assert (back["n_train"], back["n_val"], back["fit_seconds"]) == (7200, 800, 3.5)
+
+
+def _metrics(**changes):
+    m = {"approach": "02_lstm_50_tokens", "test_accuracy": 0.9, "published_accuracy": 0.9147,
+         "data_source": "ag_news", "n_train": 108_000, "n_val": 12_000, "n_test": 7600, "epochs": 5,
+         "batch_size": 512, "max_tokens": 50, "embed_len": 25, "lstm_units": [50]}
+    return {**m, **changes}
+
+
+def test_compare_with_published_says_same_settings_only_when_they_are():
+    assert "Same data, same network, same settings" in helpers.compare_with_published(_metrics())
+    for change, words in ((dict(batch_size=64), "batches of 64"), (dict(embed_len=50), "embed_len is 50"),
+                          (dict(lstm_units=[64]), "lstm_units is [64]"), (dict(epochs=3), "3 epoch(s)"),
+                          (dict(n_train=3600, n_val=400), "a subset of AG News"),
+                          (dict(data_source="synthetic"), "generated corpus")):
+        text = helpers.compare_with_published(_metrics(**change))
+        assert "cannot be compared" in text and words in text and "same settings" not in text, change

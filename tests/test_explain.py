@@ -23,7 +23,21 @@ def test_explanation_weights_html_and_chart(trained, small_corpus, tmp_path):
     path = ex.save_html(tmp_path / "explanations" / "ex.html")
     html = path.read_text()
     assert "<html>" in html and "lime" in html.lower()
-    fig = helpers.plot_explanation(ex)
-    assert len(fig.axes[0].patches) == len(ex.weights)
     again = helpers.explain_text(trained["text_model"], text, num_features=6, num_samples=300, seed=0)
     assert again.weights == ex.weights  # seeded
+
+
+def test_save_explanation_html_writes_limes_view(trained, small_corpus, tmp_path):
+    from lime.lime_text import LimeTextExplainer
+
+    text = str(small_corpus.test_texts[0])
+    label = int(small_corpus.test_labels[0])
+    explanation = LimeTextExplainer(class_names=list(helpers.CLASS_NAMES), random_state=0).explain_instance(
+        text, lambda t: helpers.predict_texts(trained["text_model"], t), labels=[label],
+        num_features=5, num_samples=200)
+    shown = helpers.save_explanation_html(explanation, tmp_path, "01_x", [label])
+    assert shown == "explanations/01_x.html"
+    html = (tmp_path / shown).read_text()
+    assert "<html>" in html and text.split()[0] in html
+    words = [w for w, _ in explanation.as_list(label=label)]
+    assert all(w in html for w in words)
