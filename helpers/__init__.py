@@ -1,20 +1,25 @@
 """Shared code of the notebook series "LSTM text classification with Keras on AG News".
 
-Small modules with one job each:
+The plumbing of the notebooks: they show the Keras, scikit-learn and LIME code they teach in their
+own cells; this package fetches and checks the data, checks parameters, writes the run folder and
+runs the series. Small modules with one job each:
 
-- :mod:`helpers.config`     the tutorial's five approaches, settings and published results
+- :mod:`helpers.config`     the tutorial's five approaches, settings, published results, quick settings
 - :mod:`helpers.params`     notebook parameters and their checks
 - :mod:`helpers.data`       AG News: download or folder, MD5 check, parsing, subsampling
 - :mod:`helpers.synthetic`  a generated AG-News-sized corpus for offline runs and tests
-- :mod:`helpers.text`       TextVectorization with the original Tokenizer's rules
-- :mod:`helpers.models`     the networks, compiling, raw-text export and prediction
-- :mod:`helpers.training`   seeds, validation slice, fit
-- :mod:`helpers.evaluation` accuracy, report, confusion matrix, curves, metrics JSON
-- :mod:`helpers.explain`    LIME explanations and their bar chart
+- :mod:`helpers.text`       the Keras 2 Tokenizer's rules for ``TextVectorization`` (``standardize``)
+- :mod:`helpers.models`     the reference networks of the five approaches (tests, benchmarks),
+                            raw-text export, prediction and the serving export
+- :mod:`helpers.training`   seeds, validation slice, fit (tests, benchmarks)
+- :mod:`helpers.evaluation` scores, training curves, the metrics JSON of a notebook's run
+- :mod:`helpers.explain`    LIME: the tutorial's example, saving LIME's view
+- :mod:`helpers.recipes`    notebook 07's table, chart and metrics file, reuse of notebook 02's run
 - :mod:`helpers.files`      run folders and atomic writes
 - :mod:`helpers.notebook`   notebook conveniences (quiet set-up, saving into the run folder)
 - :mod:`helpers.summary`    tables and charts of a run folder's metrics (notebook 06)
 - :mod:`helpers.series`     running the whole series with papermill (``./run_all.sh``)
+- :mod:`helpers.report`     a run folder's ``index.html``
 
 The modules that need TensorFlow are imported on first use, so ``import helpers`` is quick; the
 names below are available as ``helpers.<name>`` either way.
