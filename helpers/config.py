@@ -93,6 +93,12 @@ def get_approach(approach: int | str | Approach) -> Approach:
     )
 
 
+def approach_named(name) -> Approach | None:
+    """The approach whose notebook is ``name`` (``"03_bidirectional_lstm"``), or None for any other
+    notebook (``"07_further_recommendations"``)."""
+    return next((a for a in APPROACHES.values() if a.name == name), None)
+
+
 FURTHER_RECOMMENDATIONS: tuple[str, ...] = (
     "Try different values for the maximum number of tokens per text.",
     "Try different embedding lengths.",

@@ -204,14 +204,14 @@ def save_run_metrics(output_dir, name: str, *, model, history: dict, fit_seconds
     Returns:
         The metrics record (see :data:`REQUIRED_FIELDS`).
     """
-    from . import config
     from .notebook import in_run_folder
     from .training import TrainResult
 
     net = network_settings(model)
     run_params = {**params, **{k: net[k] for k in ("max_tokens", "embed_len", "lstm_units", "bidirectional")
                                if net[k] is not None}}
-    published = next((a.published_accuracy for a in config.APPROACHES.values() if a.name == name), None)
+    approach = config.approach_named(name)
+    published = approach.published_accuracy if approach else None
     metrics = build_metrics(
         approach=name, ev=evaluate_predictions(y_test, probabilities), params=run_params,
         train_result=TrainResult(history=dict(history), fit_seconds=float(fit_seconds),

@@ -88,7 +88,7 @@ def compare_with_published(metrics: dict) -> str:
     generated corpus, a subset, only the real test split, other sizes, batches or epochs) and says
     that the comparison means nothing.
     """
-    from .config import APPROACHES, BATCH_SIZE, EPOCHS
+    from .config import BATCH_SIZE, EPOCHS, approach_named
     from .data import AG_NEWS_SIZES
 
     acc = metrics["test_accuracy"]
@@ -112,7 +112,7 @@ def compare_with_published(metrics: dict) -> str:
         full = metrics["n_train"] + metrics.get("n_val", 0)
         if full < AG_NEWS_SIZES["train"] or metrics["n_test"] < AG_NEWS_SIZES["test"]:
             reasons.append("this run used a subset of AG News")
-    approach = next((a for a in APPROACHES.values() if a.name == metrics.get("approach")), None)
+    approach = approach_named(metrics.get("approach"))
     if approach is not None:
         sizes = {"max_tokens": approach.max_tokens, "embed_len": approach.embed_len,
                  "lstm_units": list(approach.lstm_units)}

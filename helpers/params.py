@@ -191,9 +191,9 @@ def check_parameters(namespace: dict, notebook: str | None = None) -> dict:
 def _units_for_notebook(units, notebook: str):
     """``lstm_units`` shaped for an approach notebook's network: an int for one LSTM layer, a list of
     as many integers as it stacks layers."""
-    from .config import APPROACHES
+    from .config import approach_named
 
-    approach = next((a for a in APPROACHES.values() if a.name == notebook), None)
+    approach = approach_named(notebook)
     if approach is None:
         return units
     layers = len(approach.lstm_units)
