@@ -171,10 +171,11 @@ def plot_recipes(table, title: str = "Test accuracy of each recipe"):
 
 
 def save_recipes_metrics(output_dir, name: str, table, results: dict, *, params: dict, data,
-                         vocab_size: int, y_test) -> dict:
+                         vocab_size: int, y_test, n_train: int, n_val: int) -> dict:
     """Write notebook 07's metrics file: the best recipe's full metrics (chosen by validation
     accuracy) plus every recipe's accuracies (``recipes``) and the baseline's
-    (``baseline``, ``baseline_accuracy``). Prints the path; returns the record."""
+    (``baseline``, ``baseline_accuracy``). ``n_train``/``n_val``: the sizes of the notebook's
+    training part and validation slice. Prints the path; returns the record."""
     from .evaluation import build_metrics, evaluate_predictions, write_metrics
     from .notebook import in_run_folder
     from .training import TrainResult
@@ -182,8 +183,6 @@ def save_recipes_metrics(output_dir, name: str, table, results: dict, *, params:
     best = best_recipe(table)
     r = results[best]
     settings = r["settings"]
-    n = len(data.train_labels)
-    n_val = int(round(config.VALIDATION_FRACTION * n))
     run_params = dict(params, max_tokens=int(settings.get("max_tokens", params["max_tokens"])),
                       embed_len=RECIPE_NETWORK["embed_len"], lstm_units=RECIPE_NETWORK["lstm_units"],
                       bidirectional=False, epochs=r["epochs run"])
@@ -204,7 +203,7 @@ def save_recipes_metrics(output_dir, name: str, table, results: dict, *, params:
     }
     metrics = build_metrics(
         approach=name, ev=evaluate_predictions(y_test, r["probabilities"]), params=run_params,
-        train_result=TrainResult(history=r["history"], fit_seconds=r["fit s"], n_train=n - n_val, n_val=n_val),
+        train_result=TrainResult(history=r["history"], fit_seconds=r["fit s"], n_train=int(n_train), n_val=int(n_val)),
         data=data, vocab_size=vocab_size, extra=extra)
     path = write_metrics(metrics, output_dir, name)
     print("saved", in_run_folder(path, output_dir))

@@ -95,11 +95,12 @@ def test_metrics_file_holds_the_validation_best_recipe(corpus, tmp_path):
     table = R.recipes_table(results, None, y)
     params = dict(max_tokens=50, epochs=5, batch_size=512, seed=0)
     m = R.save_recipes_metrics(tmp_path, "07_further_recommendations", table, results, params=params,
-                               data=corpus, vocab_size=1000, y_test=y)
+                               data=corpus, vocab_size=1000, y_test=y, n_train=1349, n_val=151)
     written = json.loads((tmp_path / "metrics" / "07_further_recommendations.json").read_text())
     assert written == json.loads(json.dumps(m))
     assert m["recipe"] == "adam_80_tokens" and m["selected_by"] == "validation accuracy"
     assert m["test_accuracy"] == 0.5 and m["max_tokens"] == 80 and m["epochs"] == 1
+    assert (m["n_train"], m["n_val"]) == (1349, 151)  # the notebook's own split, as given
     assert [r["name"] for r in m["recipes"]] == ["tutorial", "adam_80_tokens"]
     assert m["baseline"] is None and m["baseline_accuracy"] is None
 
