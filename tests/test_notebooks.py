@@ -79,8 +79,7 @@ def test_kernel_check_then_parameters_cell_then_check(path):
     for line in nb.cells[i].source.splitlines():
         assert line.startswith("#") or "  # " in line, f"{path.name}: parameter without a comment: {line}"
     following = nb.cells[code_cells[2]].source
-    assert f'helpers.check_parameters(globals(), notebook=NAME)' in following or \
-        "helpers.check_parameters(globals(), notebook=" in following
+    assert "helpers.check_parameters(globals(), notebook=NAME)" in following
     assert following.index("check_parameters") < following.index("prepare_output_dir")
 
 
