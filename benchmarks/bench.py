@@ -131,7 +131,7 @@ class EpochTimer:
     """Keras callback keeping each epoch's wall time."""
 
     def __new__(cls):
-        from helpers._tf import keras
+        from helpers.tfsetup import keras
 
         class _Timer(keras.callbacks.Callback):
             def on_train_begin(self, logs=None):
@@ -147,7 +147,7 @@ class EpochTimer:
 
 
 def bench_approach(number, data, vectorizer, ids_train, ids_test, args) -> dict:
-    from helpers._tf import keras
+    from helpers.tfsetup import keras
 
     a = config.get_approach(number)
     helpers.set_seed(args.seed)
@@ -278,7 +278,7 @@ def main(argv=None) -> int:
     for a in approaches:
         config.get_approach(a)
 
-    from helpers._tf import keras, tf
+    from helpers.tfsetup import keras, tf
 
     cpu = cpu_info()
     res: dict = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -5,9 +5,12 @@ own cells; this package fetches and checks the data, checks parameters, writes t
 runs the series. Small modules with one job each:
 
 - :mod:`helpers.config`     the tutorial's five approaches, settings, published results, quick settings
-- :mod:`helpers.params`     notebook parameters and their checks
-- :mod:`helpers.data`       AG News: download or folder, MD5 check, parsing, subsampling
+- :mod:`helpers.params`     notebook parameters, their checks, and the defaults a notebook declares
+- :mod:`helpers.corpus`     ``NewsData``: the texts and labels of both splits, whatever the source
+- :mod:`helpers.data`       AG News: where it is (folder, cache, download), MD5 check, parsing,
+                            subsampling; errors that say why as attributes
 - :mod:`helpers.synthetic`  a generated AG-News-sized corpus for offline runs and tests
+- :mod:`helpers.tfsetup`    TensorFlow and Keras imported quietly, with CPU threads set for LSTMs
 - :mod:`helpers.text`       the Keras 2 Tokenizer's rules for ``TextVectorization`` (``standardize``)
 - :mod:`helpers.models`     the reference networks of the five approaches (tests, benchmarks),
                             raw-text export, prediction and the serving export
@@ -15,10 +18,17 @@ runs the series. Small modules with one job each:
 - :mod:`helpers.evaluation` scores, training curves, the metrics JSON of a notebook's run
 - :mod:`helpers.explain`    LIME: the tutorial's example, saving LIME's view
 - :mod:`helpers.recipes`    notebook 07's table, chart and metrics file, reuse of notebook 02's run
-- :mod:`helpers.files`      run folders and atomic writes
-- :mod:`helpers.notebook`   notebook conveniences (quiet set-up, saving into the run folder)
-- :mod:`helpers.summary`    tables and charts of a run folder's metrics (notebook 06)
-- :mod:`helpers.series`     running the whole series with papermill (``./run_all.sh``)
+- :mod:`helpers.paths`      the repository's folders; paths in messages as the user wrote them
+- :mod:`helpers.files`      run folders (``output_dir=None``: the repository's ``runs/notebooks``),
+                            saving into them, atomic writes
+- :mod:`helpers.runlock`    one run per run folder: the lock a series run holds on its folder
+- :mod:`helpers.notebook`   notebook conveniences (quiet set-up, the device, this run and the tutorial)
+- :mod:`helpers.summary`    the results rows and every table and chart of a run folder's metrics
+                            (notebook 06, ``results.md``, ``index.html``)
+- :mod:`helpers.series`     running the whole series with papermill (``./run_all.sh``): the command
+                            line and the run, step by step
+- :mod:`helpers.datacheck`  the series' data check: the AG News files the notebooks need, first
+- :mod:`helpers.progress`   what the terminal shows while a notebook runs (step, epoch, clock)
 - :mod:`helpers.report`     a run folder's ``index.html``
 
 The modules that need TensorFlow are imported on first use, so ``import helpers`` is quick; the
@@ -27,7 +37,7 @@ names below are available as ``helpers.<name>`` either way.
 ``import helpers`` also prepares Keras for this project whenever Keras gets imported (before or
 after ``helpers``): :func:`helpers.standardize` is registered, so a saved raw-text model loads with
 ``keras.saving.load_model(path)``, TensorFlow starts quietly and gets the thread settings of
-:mod:`helpers._tf`. TensorFlow itself is not imported by ``import helpers``.
+:mod:`helpers.tfsetup`. TensorFlow itself is not imported by ``import helpers``.
 """
 
 from __future__ import annotations
@@ -41,12 +51,16 @@ from .data import (  # noqa: F401
     AG_NEWS_BASE_URL, AG_NEWS_MD5, DATA_SOURCES, ChecksumError, DataError, DataNotFoundError,
     MalformedDataError, NewsData, load_ag_news, load_data, load_split, stratified_subsample,
 )
-from .files import OutputDirError, prepare_output_dir, write_json  # noqa: F401
+from .files import (  # noqa: F401
+    DEFAULT_RUN_FOLDER, OutputDirError, in_run_folder, prepare_output_dir, save_figure, save_run_figure,
+    write_json,
+)
 from .params import PARAMETER_NAMES, ParameterError, check_parameters, validate_parameters  # noqa: F401
+from .runlock import RunFolderBusy  # noqa: F401
 from .text import standardize  # noqa: F401  (no TensorFlow needed to import it)
-from . import _tf
+from . import tfsetup
 
-_tf.install_import_hook()
+tfsetup.install_import_hook()
 
 _LAZY = {
     "make_synthetic_news": "synthetic",
@@ -64,9 +78,9 @@ _LAZY = {
     "reuse_notebook_02": "recipes", "recipe_record": "recipes", "recipes_table": "recipes",
     "plot_recipes": "recipes", "save_recipes_metrics": "recipes", "recipes_summary": "recipes",
     "explain_text": "explain", "tutorial_example_index": "explain",
-    "notebook_setup": "notebook", "describe_device": "notebook", "save_figure": "files",
-    "in_run_folder": "notebook", "save_run_figure": "notebook", "compare_with_published": "notebook",
-    "split_metrics": "summary", "results_frame": "summary", "per_class_f1_frame": "summary",
+    "notebook_setup": "notebook", "describe_device": "notebook", "compare_with_published": "notebook",
+    "split_metrics": "summary", "results_rows": "summary", "results_frame": "summary",
+    "results_markdown": "summary", "results_html": "summary", "per_class_f1_frame": "summary",
     "other_metrics_frame": "summary", "plot_accuracy_comparison": "summary",
     "plot_per_class_f1": "summary", "plot_fit_seconds": "summary",
 }

@@ -1,4 +1,4 @@
-"""AG News: download (or read from a folder), verify, parse, subsample.
+"""AG News: find it (a data folder, the download cache, the download address), verify, parse, subsample.
 
 The canonical files are the CSVs torchtext used, each row ``"class index","title","description"``
 with class index 1–4. A text is ``title + " " + description``; a label is ``class index − 1``.
@@ -6,12 +6,15 @@ with class index 1–4. A text is ``title + " " + description``; a label is ``cl
 Where the files come from, in order:
 
 1. a folder given as ``data_dir=`` (or the ``AG_NEWS_DIR`` environment variable): the files must be
-   there, and are checked against their known MD5 checksums;
-2. otherwise the download cache (``~/.keras/datasets/ag_news`` unless ``cache_dir=``), filled by
-   ``keras.utils.get_file`` from ``base_url`` with a progress bar and the same MD5 check.
+   there, and are checked against their known MD5 checksums (:func:`folder_file`);
+2. otherwise the download cache (:func:`cache_folder`: ``~/.keras/datasets/ag_news`` unless
+   ``cache_dir=``), filled by ``keras.utils.get_file`` from ``base_url`` with a progress bar and
+   the same MD5 check (:func:`cached_file`, :func:`download`).
 
 Every failure raises a :class:`DataError` subclass whose message says what went wrong, where the
-loader looked and how to fix it.
+loader looked and how to fix it, and whose attributes say the same for programs (``kind``,
+``split``, ``path``, ...): the series runner's up-front data check (:mod:`helpers.datacheck`) makes
+these same lookups and builds its own message from the attributes, never from the wording.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ import csv
 import hashlib
 import os
 import urllib.error
-from dataclasses import dataclass, field
+import urllib.request
 from pathlib import Path
 
 import numpy as np
 
-from .config import CLASS_NAMES
+from . import tfsetup
+from .corpus import NewsData  # noqa: F401  (``helpers.data.NewsData``, as before)
+from .synthetic import make_synthetic_news
 
 AG_NEWS_BASE_URL = "https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv"
 """Where the canonical CSV files are downloaded from (``{base_url}/train.csv``, ``/test.csv``)."""
@@ -40,24 +45,70 @@ AG_NEWS_SIZES = {"train": 120_000, "test": 7_600}
 ENV_VAR = "AG_NEWS_DIR"
 SPLITS = ("train", "test")
 
+NOT_FOUND_MESSAGE = (
+    "AG News '{split}' split not available ({reason}). Looked in: {looked}. "
+    "To provide the files, download {base_url}/train.csv and {base_url}/test.csv "
+    "(MD5 {md5_train} and {md5_test}) on a machine with internet access, "
+    "put them in one folder and pass it as data_dir=... or set the environment variable "
+    "{env_var}=/path/to/folder; or run once with network access so that they are downloaded "
+    "into the cache. For an offline run without AG News, use the generated corpus "
+    "(data_source='synthetic', or ./run_all.sh --synthetic)."
+)
+"""The message of :class:`DataNotFoundError`, filled from its attributes."""
+
+CHECKSUM_MESSAGE = (
+    "{path}: MD5 checksum mismatch (expected {expected}, got {actual}). The file is "
+    "truncated, altered or not the canonical AG News file. {hint}"
+)
+"""The message of :class:`ChecksumError`, filled from its attributes."""
+
 
 class DataError(RuntimeError):
     """Base class of every data-loading error raised by this module."""
 
 
 class DataNotFoundError(DataError, FileNotFoundError):
-    """The AG News files could be found neither in a data folder nor in the cache nor online."""
+    """An AG News file could be found neither in a data folder nor in the cache nor online.
+
+    Attributes:
+        kind: ``"missing"`` (not in the data folder) or ``"download_failed"``.
+        split: ``"train"`` or ``"test"``.
+        path: the file looked for (in the data folder, or the cache), as text.
+        detail: for a failed download, the error it gave (``""`` otherwise).
+        looked: where the loader looked, in order.
+        base_url: the download address.
+    """
+
+    def __init__(self, kind: str, split: str, path, *, looked: list[str], detail: str = "",
+                 base_url: str = AG_NEWS_BASE_URL):
+        self.kind, self.split, self.path, self.detail = kind, split, str(path), detail
+        self.looked, self.base_url = list(looked), base_url
+        super().__init__(NOT_FOUND_MESSAGE.format(
+            split=split, reason=self.reason, looked="; ".join(self.looked), base_url=base_url,
+            md5_train=AG_NEWS_MD5["train"], md5_test=AG_NEWS_MD5["test"], env_var=ENV_VAR))
+
+    @property
+    def reason(self) -> str:
+        """Why the file is not available, in a few words (``"download failed: ..."``)."""
+        return f"download failed: {self.detail}" if self.kind == "download_failed" else "file missing"
 
 
 class ChecksumError(DataError):
-    """A file's MD5 differs from the known checksum (truncated, altered or another file)."""
+    """A file's MD5 differs from the known checksum (truncated, altered or another file).
+
+    Attributes:
+        kind: ``"checksum"``.
+        path: the file (or the download address) whose MD5 is wrong, as text.
+        expected, actual: the known MD5 and the file's.
+        hint: what to do about it.
+    """
+
+    kind = "checksum"
 
     def __init__(self, path, expected: str, actual: str, hint: str = ""):
-        self.path, self.expected, self.actual = str(path), expected, actual
-        super().__init__(
-            f"{path}: MD5 checksum mismatch (expected {expected}, got {actual}). The file is "
-            f"truncated, altered or not the canonical AG News file. {hint}".rstrip()
-        )
+        self.path, self.expected, self.actual, self.hint = str(path), expected, actual, hint
+        super().__init__(CHECKSUM_MESSAGE.format(path=path, expected=expected, actual=actual,
+                                                 hint=hint).rstrip())
 
 
 class MalformedDataError(DataError, ValueError):
@@ -66,37 +117,6 @@ class MalformedDataError(DataError, ValueError):
     def __init__(self, path, line: int, problem: str):
         self.path, self.line = str(path), line
         super().__init__(f"{path}, line {line}: {problem}")
-
-
-@dataclass
-class NewsData:
-    """Texts and labels of both splits.
-
-    Attributes:
-        train_texts, test_texts: arrays of ``str``, shape ``(n_train,)`` / ``(n_test,)``.
-        train_labels, test_labels: ``int64`` arrays of the same shapes, values 0–3.
-        class_names: names of labels 0–3.
-        source: where the data came from (``"ag_news"``, ``"synthetic"``, ...).
-    """
-
-    train_texts: np.ndarray
-    train_labels: np.ndarray
-    test_texts: np.ndarray
-    test_labels: np.ndarray
-    class_names: tuple[str, ...] = CLASS_NAMES
-    source: str = "ag_news"
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def n_train(self) -> int:
-        return len(self.train_texts)
-
-    @property
-    def n_test(self) -> int:
-        return len(self.test_texts)
-
-    def __repr__(self) -> str:
-        return f"NewsData(source={self.source!r}, n_train={self.n_train}, n_test={self.n_test})"
 
 
 def md5sum(path, chunk_size: int = 1 << 20) -> str:
@@ -156,21 +176,11 @@ def parse_csv(path) -> tuple[np.ndarray, np.ndarray]:
     return np.array(texts, dtype=object), np.array(labels, dtype=np.int64)
 
 
-def _not_found_message(split: str, looked: list[str], base_url: str, reason: str) -> str:
-    where = "; ".join(looked)
-    return (
-        f"AG News '{split}' split not available ({reason}). Looked in: {where}. "
-        f"To provide the files, download {base_url}/train.csv and {base_url}/test.csv "
-        f"(MD5 {AG_NEWS_MD5['train']} and {AG_NEWS_MD5['test']}) on a machine with internet access, "
-        f"put them in one folder and pass it as data_dir=... or set the environment variable "
-        f"{ENV_VAR}=/path/to/folder; or run once with network access so that they are downloaded "
-        f"into the cache. For an offline run without AG News, use the generated corpus "
-        f"(data_source='synthetic', or ./run_all.sh --synthetic)."
-    )
-
-
-def _default_cache_dir() -> Path:
-    return Path(os.environ.get("KERAS_HOME") or "~/.keras").expanduser()
+def cache_folder(cache_dir=None) -> Path:
+    """Where downloaded files are kept: ``<cache_dir>/datasets/ag_news``, ``cache_dir`` being
+    Keras' cache (``$KERAS_HOME``, else ``~/.keras``) unless given."""
+    root = Path(cache_dir or os.environ.get("KERAS_HOME") or "~/.keras").expanduser()
+    return root / "datasets" / "ag_news"
 
 
 def resolve_data_dir(data_dir=None) -> Path | None:
@@ -178,6 +188,40 @@ def resolve_data_dir(data_dir=None) -> Path | None:
     if data_dir in (None, ""):
         data_dir = os.environ.get(ENV_VAR) or None
     return Path(data_dir).expanduser() if data_dir else None
+
+
+def folder_file(split: str, folder, *, source: str = "data_dir", base_url: str = AG_NEWS_BASE_URL) -> Path:
+    """``folder/{split}.csv``, MD5-checked (``source``: where the folder came from, for messages).
+
+    Raises:
+        DataNotFoundError: ``kind="missing"``, no such file.
+        ChecksumError: the file has the wrong MD5.
+    """
+    path = Path(folder).expanduser() / f"{split}.csv"
+    if not path.is_file():
+        raise DataNotFoundError("missing", split, path, looked=[f"{path} (from {source})"], base_url=base_url)
+    verify_md5(path, AG_NEWS_MD5[split], hint=f"Replace it with the canonical file from {base_url}/{split}.csv.")
+    return path
+
+
+def cached_file(split: str, cache_dir=None) -> Path | None:
+    """The cached ``{split}.csv`` when it is there with the right MD5, else None."""
+    path = cache_folder(cache_dir) / f"{split}.csv"
+    return path if path.is_file() and md5sum(path) == AG_NEWS_MD5[split] else None
+
+
+def download_problem(url: str, timeout: float = 15) -> str | None:
+    """``None`` when ``url`` answers (a quick HEAD request); else why not (no network, refused,
+    HTTP error...). Seconds at most, and no TensorFlow needed."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=timeout):
+            return None
+    except urllib.error.HTTPError as e:
+        return f"HTTP {e.code} {e.reason}"
+    except urllib.error.URLError as e:
+        return str(e.reason)
+    except (OSError, ValueError) as e:
+        return str(e) or type(e).__name__
 
 
 def ag_news_file(split: str, data_dir=None, *, base_url: str = AG_NEWS_BASE_URL, cache_dir=None) -> Path:
@@ -197,35 +241,34 @@ def ag_news_file(split: str, data_dir=None, *, base_url: str = AG_NEWS_BASE_URL,
     """
     if split not in SPLITS:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    expected = AG_NEWS_MD5[split]
     folder = resolve_data_dir(data_dir)
     if folder is not None:
-        path = folder / f"{split}.csv"
-        if not path.is_file():
-            source = "data_dir" if data_dir not in (None, "") else f"${ENV_VAR}"
-            raise DataNotFoundError(
-                _not_found_message(split, [f"{path} (from {source})"], base_url, "file missing")
-            )
-        verify_md5(path, expected, hint=f"Replace it with the canonical file from {base_url}/{split}.csv.")
-        return path
-    return _download(split, base_url=base_url.rstrip("/"), cache_dir=cache_dir)
+        source = "data_dir" if data_dir not in (None, "") else f"${ENV_VAR}"
+        return folder_file(split, folder, source=source, base_url=base_url)
+    return download(split, base_url=base_url, cache_dir=cache_dir)
 
 
-def _download(split: str, *, base_url: str, cache_dir) -> Path:
-    from ._tf import keras
+def download(split: str, *, base_url: str = AG_NEWS_BASE_URL, cache_dir=None) -> Path:
+    """``{split}.csv`` from the cache, or downloaded into it from ``base_url`` (Keras' progress
+    bar), MD5-checked either way.
 
+    Raises:
+        DataNotFoundError: ``kind="download_failed"``, with the error in ``detail``.
+        ChecksumError: the download has the wrong MD5 (it is deleted).
+    """
+    base_url = base_url.rstrip("/")
     expected = AG_NEWS_MD5[split]
-    cache_root = Path(cache_dir).expanduser() if cache_dir else _default_cache_dir()
-    target = cache_root / "datasets" / "ag_news" / f"{split}.csv"
+    folder = cache_folder(cache_dir)
+    target = folder / f"{split}.csv"
     url = f"{base_url}/{split}.csv"
     # get_file silently falls back to a temp folder when the cache root does not exist yet.
-    target.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     try:
-        path = keras.utils.get_file(
+        path = tfsetup.keras.utils.get_file(
             fname=f"{split}.csv",
             origin=url,
             md5_hash=expected,
-            cache_dir=str(cache_root),
+            cache_dir=str(folder.parent.parent),
             cache_subdir=str(Path("datasets") / "ag_news"),
         )
     except ValueError as e:
@@ -239,10 +282,8 @@ def _download(split: str, *, base_url: str, cache_dir) -> Path:
         target.unlink(missing_ok=True)
         if isinstance(e, KeyboardInterrupt):
             raise
-        reason = f"download failed: {e}"
-        raise DataNotFoundError(
-            _not_found_message(split, [f"the cache {target}", url], base_url, reason)
-        ) from None
+        raise DataNotFoundError("download_failed", split, target, looked=[f"the cache {target}", url],
+                                detail=str(e), base_url=base_url) from None
     return Path(path)
 
 
@@ -311,8 +352,6 @@ def load_data(
     if data_source == "ag_news":
         data = load_ag_news(data_dir, base_url=base_url, cache_dir=cache_dir)
     elif data_source == "synthetic":
-        from .synthetic import make_synthetic_news
-
         # Generate only what is needed: a quick run shrinks the corpus like any other source.
         data = make_synthetic_news(
             n_train=train_size or AG_NEWS_SIZES["train"],

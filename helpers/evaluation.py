@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import config
-from .files import write_json
+from . import config, tfsetup
+from .files import in_run_folder, run_folder, write_json
 
 TIMING_FIELDS = ("fit_seconds", "predict_seconds")
 """Metrics fields that measure time: they differ between otherwise identical runs."""
@@ -109,17 +109,21 @@ def build_metrics(
     published_accuracy: float | None = None,
     extra: dict | None = None,
 ) -> dict:
-    """Assemble the metrics record of one run (see :data:`REQUIRED_FIELDS`)."""
-    from ._tf import keras, tf
+    """Assemble the metrics record of one run (see :data:`REQUIRED_FIELDS`).
 
+    ``train_result``: what :func:`helpers.train` returned (a ``TrainResult``), or a dict with the
+    same fields (``history``, ``fit_seconds``, ``n_train``, ``n_val``) for a network trained in a
+    notebook's own cells.
+    """
+    fit = train_result if isinstance(train_result, dict) else vars(train_result)
     units = params["lstm_units"]
     units = [int(units)] if isinstance(units, (int, np.integer)) else [int(u) for u in units]
     m = {
         "approach": approach,
         "data_source": data.source,
         "test_accuracy": round(ev.accuracy, 6),
-        "n_train": int(train_result.n_train),
-        "n_val": int(train_result.n_val),
+        "n_train": int(fit["n_train"]),
+        "n_val": int(fit["n_val"]),
         "n_test": int(len(ev.y_true)),
         "epochs": int(params["epochs"]),
         "batch_size": int(params["batch_size"]),
@@ -129,16 +133,16 @@ def build_metrics(
         "lstm_units": units,
         "bidirectional": bool(params.get("bidirectional", False)),
         "vocab_size": int(vocab_size),
-        "fit_seconds": round(float(train_result.fit_seconds), 2),
-        "history": {k: [round(float(v), 6) for v in vals] for k, vals in train_result.history.items()},
+        "fit_seconds": round(float(fit["fit_seconds"]), 2),
+        "history": {k: [round(float(v), 6) for v in vals] for k, vals in fit["history"].items()},
         "per_class": {
             name: {k: round(float(v), 6) for k, v in ev.report[name].items()} for name in ev.class_names
         },
         "macro_f1": round(float(ev.report["macro avg"]["f1-score"]), 6),
         "confusion_matrix": ev.confusion.tolist(),
         "published_accuracy": published_accuracy,
-        "versions": {"python": platform.python_version(), "tensorflow": tf.__version__,
-                     "keras": keras.__version__},
+        "versions": {"python": platform.python_version(), "tensorflow": tfsetup.tf.__version__,
+                     "keras": tfsetup.keras.__version__},
     }
     if extra:
         m.update(extra)
@@ -150,12 +154,13 @@ def write_metrics(metrics: dict, output_dir, name: str) -> Path:
     missing = [f for f in REQUIRED_FIELDS if f not in metrics]
     if missing:
         raise ValueError(f"metrics lack required fields: {', '.join(missing)}")
-    return write_json(Path(output_dir) / "metrics" / f"{name}.json", metrics)
+    return write_json(run_folder(output_dir) / "metrics" / f"{name}.json", metrics)
 
 
 def read_all_metrics(output_dir) -> dict[str, dict]:
-    """Every ``metrics/*.json`` of a run folder, by file stem, sorted by name."""
-    folder = Path(output_dir) / "metrics"
+    """Every ``metrics/*.json`` of a run folder (``None``: the repository's ``runs/notebooks``), by
+    file stem, sorted by name."""
+    folder = run_folder(output_dir) / "metrics"
     out = {}
     for p in sorted(folder.glob("*.json")):
         out[p.stem] = json.loads(p.read_text(encoding="utf-8"))
@@ -204,9 +209,6 @@ def save_run_metrics(output_dir, name: str, *, model, history: dict, fit_seconds
     Returns:
         The metrics record (see :data:`REQUIRED_FIELDS`).
     """
-    from .notebook import in_run_folder
-    from .training import TrainResult
-
     net = network_settings(model)
     run_params = {**params, **{k: net[k] for k in ("max_tokens", "embed_len", "lstm_units", "bidirectional")
                                if net[k] is not None}}
@@ -214,8 +216,8 @@ def save_run_metrics(output_dir, name: str, *, model, history: dict, fit_seconds
     published = approach.published_accuracy if approach else None
     metrics = build_metrics(
         approach=name, ev=evaluate_predictions(y_test, probabilities), params=run_params,
-        train_result=TrainResult(history=dict(history), fit_seconds=float(fit_seconds),
-                                 n_train=int(n_train), n_val=int(n_val)),
+        train_result=dict(history=dict(history), fit_seconds=float(fit_seconds),
+                          n_train=int(n_train), n_val=int(n_val)),
         data=data, vocab_size=vocab_size, published_accuracy=published,
         extra={"layers": net["layers"], "trainable_params": int(model.count_params())},
     )

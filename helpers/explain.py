@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config
-from .files import write_text
+from .files import in_run_folder, run_folder, write_text
 from .models import predict_texts
 
 
@@ -106,8 +106,6 @@ def save_explanation_html(explanation, output_dir, name: str, labels=None) -> st
     """Write LIME's interactive view of ``explanation`` (a ``lime.explanation.Explanation``) to
     ``output_dir/explanations/<name>.html``, atomically; returns the path relative to the run
     folder, for printing."""
-    from .notebook import in_run_folder
-
-    path = write_text(Path(output_dir) / "explanations" / f"{name}.html",
+    path = write_text(run_folder(output_dir) / "explanations" / f"{name}.html",
                       explanation.as_html(labels=labels))
     return in_run_folder(path, output_dir)

@@ -2,6 +2,12 @@
 
 Every file is written to a temporary name in the same folder and then renamed over the target
 (``os.replace`` is atomic), so a reader sees either the old file or the complete new one.
+
+A notebook's ``output_dir`` names its run folder; ``None`` (every notebook's default) means the
+repository's ``runs/notebooks/`` (:data:`DEFAULT_RUN_FOLDER`), wherever the kernel started
+(JupyterLab, papermill from any folder, nbconvert); a path means what the user wrote, relative to
+the kernel's working folder (:func:`run_folder`). Notebooks print the files they save relative to
+the run folder (:func:`in_run_folder`), so their outputs name no machine's folders.
 """
 
 from __future__ import annotations
@@ -12,7 +18,15 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+
+from . import runlock
+from .paths import REPO
+
 SUBFOLDERS = ("metrics", "models", "figures", "explanations")
+
+DEFAULT_RUN_FOLDER = REPO / "runs" / "notebooks"
+"""A notebook's run folder when its ``output_dir`` is ``None``: the repository's ``runs/notebooks``."""
 
 
 def _umask() -> int:
@@ -54,8 +68,6 @@ def write_json(path, obj) -> Path:
 
 
 def _jsonable(o):
-    import numpy as np
-
     if isinstance(o, np.integer):
         return int(o)
     if isinstance(o, np.floating):
@@ -76,18 +88,33 @@ def save_figure(fig, path, dpi: int = 110) -> Path:
     return Path(path)
 
 
-def prepare_output_dir(output_dir) -> Path:
+def run_folder(output_dir) -> Path:
+    """The run folder ``output_dir`` names: ``None`` (or ``""``) → :data:`DEFAULT_RUN_FOLDER`,
+    else the path as written (relative to the current folder, ``~`` expanded)."""
+    if output_dir is None or output_dir == "":
+        return DEFAULT_RUN_FOLDER
+    return Path(output_dir).expanduser()
+
+
+def prepare_output_dir(output_dir=None) -> Path:
     """Create the run folder and its subfolders and prove they are writable.
 
     Called before any data is loaded or any network trained, so a bad folder fails in seconds.
+
+    Args:
+        output_dir: the run folder (:func:`run_folder`: ``None`` is the repository's
+            ``runs/notebooks``).
 
     Returns:
         The folder as a ``Path``.
 
     Raises:
         OutputDirError: naming the folder and the reason (exists as a file, permission denied...).
+        helpers.runlock.RunFolderBusy: another live run (``./run_all.sh``) is writing the folder.
     """
-    out = Path(output_dir).expanduser()
+    out = run_folder(output_dir)
+    shown = str(output_dir) if output_dir not in (None, "") else str(out)
+    runlock.check_free(out, repr(shown))
     try:
         for sub in SUBFOLDERS:
             (out / sub).mkdir(parents=True, exist_ok=True)
@@ -96,7 +123,26 @@ def prepare_output_dir(output_dir) -> Path:
             probe.unlink()
     except OSError as e:
         raise OutputDirError(
-            f"output_dir {str(output_dir)!r} cannot be used: {e.strerror or e}. Choose a folder you "
+            f"output_dir {shown!r} cannot be used: {e.strerror or e}. Choose a folder you "
             f"can write to (papermill: -p output_dir DIR; run_all.sh: --out DIR)."
         ) from None
     return out
+
+
+def in_run_folder(path, output_dir) -> str:
+    """``path`` written relative to the run folder, e.g. ``"figures/01_x_curves.png"``.
+
+    Notebooks print this instead of an absolute path, so their outputs name no machine's folders.
+    """
+    try:
+        rel = os.path.relpath(Path(path).resolve(), run_folder(output_dir).resolve())
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return Path(path).name
+    return Path(rel).as_posix()
+
+
+def save_run_figure(fig, output_dir, name: str, kind: str) -> str:
+    """Save ``fig`` as ``output_dir/figures/<name>_<kind>.png`` (atomically); returns the path
+    relative to the run folder, for printing."""
+    path = save_figure(fig, run_folder(output_dir) / "figures" / f"{name}_{kind}.png")
+    return in_run_folder(path, output_dir)

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from . import config
-from ._tf import keras, tf
-from .text import _as_string_array
+from .text import as_string_array
+from .tfsetup import keras, tf
 
 
 def _units_tuple(lstm_units) -> tuple[int, ...]:
@@ -196,7 +196,7 @@ def predict_texts(text_model: keras.Model, texts, batch_size: int = 1024) -> np.
     Raises:
         TypeError: an element is not a string.
     """
-    arr = _as_string_array(texts)
+    arr = as_string_array(texts)
     n_out = text_model.output_shape[-1]
     if len(arr) == 0:
         return np.zeros((0, n_out), dtype=np.float32)

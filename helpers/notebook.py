@@ -1,6 +1,13 @@
-"""Notebook conveniences: quiet, readable output and a word on the hardware."""
+"""Notebook conveniences: quiet, readable output, a word on the hardware, and a run's accuracy set
+beside the tutorial's. (Saving into the run folder: :mod:`helpers.files`.)"""
 
 from __future__ import annotations
+
+import os
+
+from . import tfsetup
+from .config import BATCH_SIZE, EPOCHS, approach_named
+from .data import AG_NEWS_SIZES
 
 
 def notebook_setup(seed: int | None = None) -> None:
@@ -8,8 +15,8 @@ def notebook_setup(seed: int | None = None) -> None:
 
     With ``seed`` given, also seeds Python, NumPy and TensorFlow (see :func:`helpers.set_seed`).
     """
-    from ._tf import tf  # noqa: F401  (quiet import before anything else touches TensorFlow)
-    import matplotlib
+    tfsetup.tf  # noqa: B018  (imported quietly, before anything else touches TensorFlow)
+    import matplotlib  # plotting libraries load on first use: ``import helpers`` stays quick
 
     try:
         from IPython import get_ipython
@@ -27,15 +34,14 @@ def notebook_setup(seed: int | None = None) -> None:
     pd.set_option("display.precision", 4)
     pd.set_option("display.max_colwidth", 120)
     if seed is not None:
-        from .training import set_seed
+        from .training import set_seed  # a TensorFlow module: loaded on first use
 
         set_seed(seed)
 
 
 def describe_device() -> str:
     """Which device TensorFlow will train on, in one line."""
-    from ._tf import tf
-
+    tf = tfsetup.tf
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         names = []
@@ -45,39 +51,11 @@ def describe_device() -> str:
             except Exception:
                 names.append(g.name)
         return f"GPU: {', '.join(names)} (LSTM layers use the cuDNN kernel)"
-    import os
-
     intra = tf.config.threading.get_intra_op_parallelism_threads()
     inter = tf.config.threading.get_inter_op_parallelism_threads()
     threads = (f"{intra} thread(s) per operation, {inter} operations at once" if intra and inter
                else "TensorFlow's default threads")
     return f"CPU only ({os.cpu_count()} cores; {threads})"
-
-
-def in_run_folder(path, output_dir) -> str:
-    """``path`` written relative to the run folder, e.g. ``"figures/01_x_curves.png"``.
-
-    Notebooks print this instead of an absolute path, so their outputs name no machine's folders.
-    """
-    import os
-    from pathlib import Path
-
-    try:
-        rel = os.path.relpath(Path(path).resolve(), Path(output_dir).resolve())
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return Path(path).name
-    return Path(rel).as_posix()
-
-
-def save_run_figure(fig, output_dir, name: str, kind: str) -> str:
-    """Save ``fig`` as ``output_dir/figures/<name>_<kind>.png`` (atomically); returns the path
-    relative to the run folder, for printing."""
-    from pathlib import Path
-
-    from .files import save_figure
-
-    path = save_figure(fig, Path(output_dir) / "figures" / f"{name}_{kind}.png")
-    return in_run_folder(path, output_dir)
 
 
 def compare_with_published(metrics: dict) -> str:
@@ -88,9 +66,6 @@ def compare_with_published(metrics: dict) -> str:
     generated corpus, a subset, only the real test split, other sizes, batches or epochs) and says
     that the comparison means nothing.
     """
-    from .config import BATCH_SIZE, EPOCHS, approach_named
-    from .data import AG_NEWS_SIZES
-
     acc = metrics["test_accuracy"]
     pub = metrics.get("published_accuracy")
     source = metrics.get("data_source", "ag_news")

@@ -1,8 +1,11 @@
-"""Notebook parameters (papermill): names, allowed values, and a check that fails fast.
+"""Notebook parameters (papermill): names, allowed values, a check that fails fast, and the
+defaults a notebook declares.
 
 Each notebook has one cell tagged ``parameters``; papermill may override any of its names. The
 cell right after calls :func:`check_parameters`, which raises :class:`ParameterError` for a bad
-value or an unknown name before any data is loaded or any network trained.
+value or an unknown name before any data is loaded or any network trained. The series runner reads
+each notebook's defaults from that cell (:func:`notebook_defaults`) and the command line's ``-p``
+values with :func:`parse_cli_value`.
 """
 
 from __future__ import annotations
@@ -11,7 +14,11 @@ import ast
 import json
 import types
 from collections.abc import Mapping
+from pathlib import Path
 
+import numpy as np
+
+from .config import approach_named
 from .data import DATA_SOURCES
 
 
@@ -20,8 +27,6 @@ class ParameterError(ValueError):
 
 
 def _is_int(v) -> bool:
-    import numpy as np
-
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
@@ -35,7 +40,6 @@ def _int_check(lo: int, hi: int, optional: bool = False):
             raise ParameterError(f"{name} must be {allowed}; got {v!r} ({type(v).__name__})")
         return int(v)
 
-    check.allowed = allowed
     return check
 
 
@@ -56,20 +60,6 @@ def _units_check(name, v):
     return [int(u) for u in v]
 
 
-_units_check.allowed = "a positive integer or a non-empty list of positive integers"
-
-
-def _bool_check(name, v):
-    import numpy as np
-
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    raise ParameterError(f"{name} must be True or False; got {v!r} ({type(v).__name__})")
-
-
-_bool_check.allowed = "True or False"
-
-
 def _choice_check(choices):
     allowed = "one of " + ", ".join(repr(c) for c in choices)
 
@@ -78,21 +68,19 @@ def _choice_check(choices):
             raise ParameterError(f"{name} must be {allowed}; got {v!r}")
         return v
 
-    check.allowed = allowed
     return check
 
 
-def _path_check(optional: bool):
-    allowed = "a folder path (text)" + (" or None" if optional else "")
+def _path_check(none_means: str, empty_is_none: bool = False):
+    allowed = f"a folder path (text) or None{none_means}"
 
     def check(name, v):
-        if optional and v in (None, ""):
+        if v is None or (empty_is_none and v == ""):
             return None
         if not isinstance(v, str) or not v.strip():
             raise ParameterError(f"{name} must be {allowed}; got {v!r} ({type(v).__name__})")
         return v
 
-    check.allowed = allowed
     return check
 
 
@@ -106,18 +94,13 @@ PARAMETERS = {
     "test_size": _int_check(4, 10_000_000, optional=True),
     "seed": _int_check(0, 2**32 - 1),
     "data_source": _choice_check(DATA_SOURCES),
-    "data_dir": _path_check(optional=True),
-    "output_dir": _path_check(optional=False),
+    "data_dir": _path_check("", empty_is_none=True),
+    "output_dir": _path_check(" (the repository's runs/notebooks)"),
     "lime_samples": _int_check(10, 100_000),
 }
 """Every parameter a notebook of the series may take, with its check."""
 
 PARAMETER_NAMES = tuple(PARAMETERS)
-
-
-def allowed_values(name: str) -> str:
-    """A sentence fragment saying what ``name`` accepts."""
-    return PARAMETERS[name].allowed
 
 
 def validate_parameters(params: Mapping) -> dict:
@@ -191,8 +174,6 @@ def check_parameters(namespace: dict, notebook: str | None = None) -> dict:
 def _units_for_notebook(units, notebook: str):
     """``lstm_units`` shaped for an approach notebook's network: an int for one LSTM layer, a list of
     as many integers as it stacks layers."""
-    from .config import approach_named
-
     approach = approach_named(notebook)
     if approach is None:
         return units
@@ -266,6 +247,47 @@ def parse_cli_value(text: str):
     return text
 
 
-def to_json(params: Mapping) -> str:
-    """Parameters as one line of JSON (for logs and the run folder)."""
-    return json.dumps(dict(params), sort_keys=True)
+UNKNOWN = object()
+"""A notebook default that is not a Python literal (:func:`notebook_defaults`)."""
+
+
+def notebook_defaults(notebook) -> dict:
+    """The names a notebook's cell tagged ``parameters`` defines, with their default values
+    (:data:`UNKNOWN` for a default that is not a Python literal).
+
+    Read from the notebook's JSON with :mod:`ast` (milliseconds: the runner answers before it
+    imports papermill); a cell that is not plain Python is left to ``papermill.inspect_notebook``.
+    """
+    doc = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    cell = next((c for c in doc.get("cells", []) if c.get("cell_type") == "code"
+                 and "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        return {}
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else str(source)
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # IPython syntax (a magic): papermill's own reading
+        import papermill as pm  # slow to import: only for such a cell
+
+        return {name: _literal(info.get("default"))
+                for name, info in pm.inspect_notebook(str(notebook)).items()}
+    out = {}
+    for node in body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                out[target.id] = _literal(ast.get_source_segment(source, value))
+    return out
+
+
+def _literal(text):
+    try:
+        return ast.literal_eval(str(text))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return UNKNOWN

@@ -13,11 +13,13 @@ they did. Honest comparison rules, kept here:
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 
 from . import config
+from .data import AG_NEWS_SIZES
+from .evaluation import build_metrics, evaluate_predictions, write_metrics
+from .files import in_run_folder, run_folder
 
 RECIPE_NETWORK = dict(embed_len=25, lstm_units=[50], bidirectional=False)
 """The network every recipe trains: approach 2's (Embedding(25) → LSTM(50) → Dense(4))."""
@@ -88,7 +90,7 @@ def reuse_notebook_02(output_dir, params: dict, data, test_texts):
         ``(history, fit_seconds, test_probabilities)`` as notebook 07's ``train_recipe`` returns
         them, or None when there is no matching run (then the recipe is trained).
     """
-    folder = Path(output_dir)
+    folder = run_folder(output_dir)
     metrics_file = folder / "metrics" / f"{NOTEBOOK_02}.json"
     model_file = folder / "models" / f"{NOTEBOOK_02}.keras"
     if not (metrics_file.is_file() and model_file.is_file()):
@@ -112,7 +114,7 @@ def reuse_notebook_02(output_dir, params: dict, data, test_texts):
     )
     if not same:
         return None
-    from .models import load_text_model, predict_texts
+    from .models import load_text_model, predict_texts  # imports TensorFlow: only when reused
 
     probabilities = predict_texts(load_text_model(model_file), test_texts)
     return m["history"], float(m.get("fit_seconds", 0.0)), probabilities
@@ -176,10 +178,6 @@ def save_recipes_metrics(output_dir, name: str, table, results: dict, *, params:
     accuracy) plus every recipe's accuracies (``recipes``) and the baseline's
     (``baseline``, ``baseline_accuracy``). ``n_train``/``n_val``: the sizes of the notebook's
     training part and validation slice. Prints the path; returns the record."""
-    from .evaluation import build_metrics, evaluate_predictions, write_metrics
-    from .notebook import in_run_folder
-    from .training import TrainResult
-
     best = best_recipe(table)
     r = results[best]
     settings = r["settings"]
@@ -203,7 +201,7 @@ def save_recipes_metrics(output_dir, name: str, table, results: dict, *, params:
     }
     metrics = build_metrics(
         approach=name, ev=evaluate_predictions(y_test, r["probabilities"]), params=run_params,
-        train_result=TrainResult(history=r["history"], fit_seconds=r["fit s"], n_train=int(n_train), n_val=int(n_val)),
+        train_result=dict(history=r["history"], fit_seconds=r["fit s"], n_train=int(n_train), n_val=int(n_val)),
         data=data, vocab_size=vocab_size, extra=extra)
     path = write_metrics(metrics, output_dir, name)
     print("saved", in_run_folder(path, output_dir))
@@ -212,8 +210,6 @@ def save_recipes_metrics(output_dir, name: str, table, results: dict, *, params:
 
 def recipes_summary(table, data) -> str:
     """A Markdown paragraph reading this run's recipes honestly (what they do and do not show)."""
-    from .data import AG_NEWS_SIZES
-
     best = best_recipe(table)
     acc = table["test accuracy"].astype(float)
     lines = [f"**Best LSTM recipe (by validation accuracy): `{best}`**, test accuracy **{acc[best]:.2%}**"

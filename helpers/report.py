@@ -1,6 +1,7 @@
 """A run folder's report for a browser: ``DIR/index.html`` (written by ``./run_all.sh``).
 
-One page to look at a whole run without Jupyter: the results table, each notebook's status (ok,
+One page to look at a whole run without Jupyter: the results table (rendered from the run's metrics
+by :func:`helpers.summary.results_html`, the rows ``results.md`` shows), each notebook's status (ok,
 FAILED with its error, interrupted), its figures (``DIR/figures/NN_*.png``, grouped per notebook by
 their ``NN_`` prefix), its LIME explanation (``DIR/explanations/NN_*.html``) and a link to an HTML
 rendering of the executed notebook (nbconvert, ``DIR/html/NN_<name>.html``, self-contained: no
@@ -20,7 +21,9 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from .evaluation import read_all_metrics
 from .files import write_text
+from .summary import results_html
 
 HTML_FOLDER = "html"
 """Subfolder of the run folder for the notebooks' HTML renderings."""
@@ -194,28 +197,9 @@ def _section(run_dir, stem, status, css, error, seconds, nb_path, rendered, pngs
     return "\n".join(parts)
 
 
-def _markdown_table(text: str) -> str:
-    """The first Markdown pipe table of ``text`` as an HTML table ('' if there is none)."""
-    rows = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line.startswith("|") and line.endswith("|"):
-            rows.append([c.strip() for c in line[1:-1].split("|")])
-        elif rows:
-            break
-    rows = [r for r in rows if not all(re.fullmatch(r":?-+:?", c) for c in r)]
-    if not rows:
-        return ""
-    head, body = rows[0], rows[1:]
-    out = ["<table>", "<tr>" + "".join(f"<th>{_e(c)}</th>" for c in head) + "</tr>"]
-    out += ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in body]
-    out.append("</table>")
-    return "\n".join(out)
-
-
 def _page(run_dir: Path, summary: dict, sections: list[str], orphans: list[Path]) -> str:
-    results_md = run_dir / "results.md"
-    table = _markdown_table(results_md.read_text(encoding="utf-8")) if results_md.is_file() else ""
+    # the results table from the metrics themselves (the rows results.md is written from)
+    table = results_html(read_all_metrics(run_dir)) if (run_dir / "metrics").is_dir() else ""
     facts = []
     if summary.get("parameters") is not None:
         facts.append(f"Parameters: <code>{_e(json.dumps(summary['parameters']))}</code>")

@@ -1,11 +1,19 @@
-"""Tables and charts of a run folder's metrics, for the results summary notebook.
+"""Tables and charts of a run folder's metrics: notebook 06, and the results table of a series run.
 
 Every function accepts whatever :func:`helpers.evaluation.read_all_metrics` returns: approaches
 that were not run are listed as missing, and metrics files of other notebooks (e.g. ``07_*``),
 which may lack some fields or carry others, never make a function fail.
+
+One function builds the results rows, :func:`results_rows`; every results table is rendered from
+them: notebook 06's :func:`results_frame`, and the series run's ``results.md``
+(:func:`results_markdown`) and ``index.html`` (:func:`results_html`).
 """
 
 from __future__ import annotations
+
+import html
+
+import numpy as np
 
 from .config import APPROACHES, CLASS_NAMES
 
@@ -27,19 +35,16 @@ def _num(v):
     return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
-def results_frame(all_metrics: dict):
-    """One row per tutorial approach: this run's test accuracy beside the published one.
-
-    Approaches without metrics keep their row with empty cells (NaN) for this run.
-    """
-    import pandas as pd
-
+def results_rows(all_metrics: dict) -> list[dict]:
+    """One row per tutorial approach: this run's test accuracy beside the published one, and what
+    the run was (data, sizes, epochs, training time). Approaches without metrics keep their row,
+    with ``None`` for this run's figures."""
     rows = []
     for a in APPROACHES.values():
         m = all_metrics.get(a.name) or {}
         acc = _num(m.get("test_accuracy"))
         rows.append({
-            "approach": a.name, "network": a.title,
+            "number": a.number, "approach": a.name, "network": a.title,
             "test accuracy (this run)": acc,
             "published": a.published_accuracy,
             "difference (points)": None if acc is None else round(100 * (acc - a.published_accuracy), 2),
@@ -48,7 +53,60 @@ def results_frame(all_metrics: dict):
             "train texts": _num(m.get("n_train")), "test texts": _num(m.get("n_test")),
             "epochs": _num(m.get("epochs")), "fit seconds": _num(m.get("fit_seconds")),
         })
-    return pd.DataFrame(rows).set_index("approach")
+    return rows
+
+
+def results_frame(all_metrics: dict):
+    """:func:`results_rows` as a table (index: the approach's name; ``number`` left out).
+
+    Approaches without metrics keep their row with empty cells (NaN) for this run.
+    """
+    import pandas as pd
+
+    return pd.DataFrame(results_rows(all_metrics)).drop(columns="number").set_index("approach")
+
+
+RESULTS_HEADER = ("#", "approach", "test accuracy (this run)", "published", "data",
+                  "train / test texts", "epochs", "fit time")
+"""The columns of the series run's results table (``results.md``, ``index.html``)."""
+
+
+def results_cells(all_metrics: dict) -> list[list[str]]:
+    """The series run's results table as text cells (:data:`RESULTS_HEADER`), from :func:`results_rows`."""
+    def fmt(v, spec):
+        return "?" if v is None else format(v, spec)
+
+    cells = []
+    for r in results_rows(all_metrics):
+        acc = r["test accuracy (this run)"]
+        first = [str(r["number"]), r["network"]]
+        if acc is None:
+            cells.append(first + ["(not run)", f"{r['published']:.2%}", "", "", "", ""])
+            continue
+        cells.append(first + [
+            f"{acc:.2%}", f"{r['published']:.2%}", str(r["data"] or "?"),
+            f"{fmt(r['train texts'], ',')} / {fmt(r['test texts'], ',')}", fmt(r["epochs"], ""),
+            f"{fmt(r['fit seconds'], '.0f')} s",
+        ])
+    return cells
+
+
+def results_markdown(all_metrics: dict) -> str:
+    """A Markdown table: each approach's test accuracy beside the tutorial's published one."""
+    def line(cells):
+        return "|" + "|".join(f" {c} " if c else " " for c in cells) + "|"
+
+    rows = [line(RESULTS_HEADER), "|" + "---|" * len(RESULTS_HEADER)]
+    return "\n".join(rows + [line(cells) for cells in results_cells(all_metrics)])
+
+
+def results_html(all_metrics: dict) -> str:
+    """The same table as HTML (every cell escaped)."""
+    out = ["<table>", "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in RESULTS_HEADER) + "</tr>"]
+    out += ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in results_cells(all_metrics)]
+    out.append("</table>")
+    return "\n".join(out)
 
 
 def per_class_f1_frame(all_metrics: dict):
@@ -93,7 +151,6 @@ def other_metrics_frame(others: dict):
 def plot_accuracy_comparison(results):
     """Grouped bars: this run's test accuracy and the published one, per approach."""
     import matplotlib.pyplot as plt
-    import numpy as np
 
     fig, ax = plt.subplots(figsize=(9, 3.8))
     x = np.arange(len(results))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import CLASS_NAMES
+from .corpus import NewsData
 
 TOPIC_WORDS: dict[int, tuple[str, ...]] = {
     0: (  # World
@@ -147,11 +148,9 @@ def make_synthetic_news(
         noise: share of texts written with another class's topic words (label noise).
 
     Returns:
-        :class:`helpers.data.NewsData` with ``source="synthetic"``: texts of shape ``(n,)``,
+        :class:`helpers.corpus.NewsData` with ``source="synthetic"``: texts of shape ``(n,)``,
         ``int64`` labels 0–3, the AG News class names.
     """
-    from .data import NewsData
-
     if n_train < 1 or n_test < 1:
         raise ValueError(f"n_train and n_test must be positive, got {n_train} and {n_test}")
     rng = np.random.default_rng(seed)

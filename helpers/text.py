@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from . import _tf  # TensorFlow is imported on first use (``_tf.tf``), so this module imports quickly
+from . import tfsetup  # TensorFlow is imported on first use (``tfsetup.tf``): this module imports quickly
 
 KERAS2_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 """The characters the Keras 2 Tokenizer replaced with spaces (its default ``filters``)."""
@@ -34,6 +34,7 @@ def tokenize_like_keras2(text: str) -> list[str]:
     return text.split()
 
 
+@tfsetup.serializable
 def standardize(texts):
     """TensorFlow version of the Keras 2 Tokenizer's standardization (a ``TextVectorization`` hook).
 
@@ -50,7 +51,7 @@ def standardize(texts):
     Returns:
         string tensor of the same shape, lower-cased, the filter characters replaced by spaces.
     """
-    tf = _tf.tf
+    tf = tfsetup.tf
     texts = tf.strings.lower(texts, encoding="utf-8")
     return tf.strings.regex_replace(texts, _FILTER_REGEX, " ")
 
@@ -70,7 +71,7 @@ def make_vectorizer(max_tokens: int, vocabulary=None, train_texts=None, batch_si
         A ``keras.layers.TextVectorization`` mapping a batch of ``n`` strings to an ``int64``
         tensor of shape ``(n, max_tokens)``.
     """
-    tf, keras = _tf.tf, _tf.keras
+    tf, keras = tfsetup.tf, tfsetup.keras
     layer = keras.layers.TextVectorization(
         standardize=standardize,
         split="whitespace",
@@ -82,7 +83,7 @@ def make_vectorizer(max_tokens: int, vocabulary=None, train_texts=None, batch_si
     if vocabulary is None:
         if train_texts is None:
             raise ValueError("make_vectorizer needs either vocabulary= or train_texts=")
-        layer.adapt(tf.data.Dataset.from_tensor_slices(_as_string_array(train_texts)).batch(batch_size))
+        layer.adapt(tf.data.Dataset.from_tensor_slices(as_string_array(train_texts)).batch(batch_size))
     return layer
 
 
@@ -91,7 +92,12 @@ def build_vocabulary(train_texts, batch_size: int = 4096) -> list[str]:
     return make_vectorizer(1, train_texts=train_texts, batch_size=batch_size).get_vocabulary()
 
 
-def _as_string_array(texts) -> np.ndarray:
+def as_string_array(texts) -> np.ndarray:
+    """``texts`` (a string, list, tuple, array, pandas Series) as a 1-D NumPy array of ``str``.
+
+    Raises:
+        TypeError: an element is not a string.
+    """
     if isinstance(texts, str):
         texts = [texts]
     arr = np.asarray(texts, dtype=object).reshape(-1)
@@ -111,11 +117,11 @@ def vectorize(vectorizer, texts, batch_size: int = 4096) -> np.ndarray:
     Returns:
         ``int64`` array of shape ``(n, max_tokens)``.
     """
-    arr = _as_string_array(texts)
+    arr = as_string_array(texts)
     width = vectorizer.get_config()["output_sequence_length"]
     if len(arr) == 0:
         return np.zeros((0, width), dtype=np.int64)
-    tf = _tf.tf
+    tf = tfsetup.tf
     ds = (
         tf.data.Dataset.from_tensor_slices(arr)
         .batch(batch_size)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import config
-from ._tf import keras, tf
+from .tfsetup import keras, tf
 
 
 def set_seed(seed: int) -> None:

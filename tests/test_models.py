@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import helpers
-from helpers._tf import keras, tf
+from helpers.tfsetup import keras, tf
 
 VOCAB = 1000
 

@@ -1,9 +1,13 @@
 """The notebooks are the source: an instructor edits them in JupyterLab and commits them. These
 checks keep them consistent where they must be, and say which cell to fix when they drift:
 
-- the five approach notebooks (01–05) have the same cells in the same order (by cell id), and
-  every cell is identical in all five except the few that make an approach what it is
-  (:data:`PER_APPROACH`);
+- the five approach notebooks (01–05) have the same cells in the same order (by cell id), apart
+  from each notebook's own cells (ids starting with ``own-``, anywhere: 01's look inside the LSTM,
+  02–05's demo of the idea each approach adds);
+- "repeat the code, not the lecture": every shared *code* cell is identical in all five, except
+  the few that make an approach what it is (:data:`PER_APPROACH`); every shared *markdown* cell is
+  identical in 02–05, where it is a line or two that points to 01 (01 keeps the full
+  explanation), and at most :data:`MAX_COPIED_SHARE` of the markdown words of 02–05 repeat 01's;
 - the kernel check, the data loading and the run settings are the same in every notebook that has
   them (07 included);
 - each notebook shows the code it teaches (Keras, scikit-learn, LIME) in its own cells, its network
@@ -99,24 +103,82 @@ def test_cell_ids_are_stable_names(path):
     assert all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids), f"{path.name}: cell ids must be names: {ids}"
 
 
+OWN = "own-"
+"""Cell ids starting with this are a notebook's own cells: any number, anywhere, in any notebook."""
+
+MAX_SHORT_WORDS = 40
+"""A shared markdown cell of 02–05 says in a line or two what its step does (01 explains it)."""
+
+MAX_COPIED_SHARE = 0.30
+"""The most of a 02–05 notebook's markdown words that may repeat notebook 01's (:func:`copied_share`)."""
+
+RUN = 8
+"""Words in a row that count as repeated text (:func:`copied_share`)."""
+
+
+def _structure(nb) -> list:
+    """The ids of a notebook's cells that every approach notebook has (its own cells left out)."""
+    return [c.id for c in nb.cells if not c.id.startswith(OWN)]
+
+
+def _shared(nb) -> list:
+    return [c for c in nb.cells if not c.id.startswith(OWN)]
+
+
+def _words(text: str) -> list:
+    return re.findall(r"\w+", text.lower())
+
+
+def _markdown(nb) -> str:
+    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def copied_share(text: str, reference: str, run: int = RUN) -> float:
+    """The share of ``text``'s words that lie in a run of at least ``run`` consecutive words that
+    also occurs, word for word, in ``reference``.
+
+    Words are the lower-cased ``\\w+`` tokens of the markdown source (code spans and headings
+    included); a word counts once however many repeated runs cover it. ``0.0`` for an empty text.
+    """
+    words, ref = _words(text), _words(reference)
+    shingles = {tuple(ref[i:i + run]) for i in range(len(ref) - run + 1)}
+    covered = [False] * len(words)
+    for i in range(len(words) - run + 1):
+        if tuple(words[i:i + run]) in shingles:
+            covered[i:i + run] = [True] * run
+    return sum(covered) / len(words) if words else 0.0
+
+
+def test_copied_share_counts_words_in_long_repeated_runs():
+    ref = "one two three four five six seven eight nine ten"
+    assert copied_share(ref, ref) == 1.0
+    assert copied_share("One, two three four five six seven eight!", ref) == 1.0   # case and punctuation aside
+    assert copied_share("one two three four five six seven", ref) == 0.0          # 7 words: too short a run
+    assert copied_share("x one two three four five six seven eight y", ref) == 0.8
+    assert copied_share("", ref) == 0.0
+
+
 def test_approach_notebooks_have_the_same_cells_in_the_same_order():
-    reference = [c.id for c in _read(APPROACH_BOOKS[1]).cells]
+    reference = _structure(_read(APPROACH_BOOKS[1]))
     for number, path in APPROACH_BOOKS.items():
-        ids = [c.id for c in _read(path).cells]
+        ids = _structure(_read(path))
         assert ids == reference, (
             f"{path.relative_to(REPO)} has other cells than notebooks/{APPROACH_BOOKS[1].name}:\n    "
             + _first_difference("\n".join(reference), "\n".join(ids))
-            + "\nEvery approach notebook has the same cells (ids), in the same order.")
+            + f"\nEvery approach notebook has the same cells (ids), in the same order; a notebook's "
+              f"own cells have ids starting with '{OWN}'.")
 
 
-def test_shared_cells_are_identical_in_the_five_approach_notebooks():
+def test_shared_code_cells_are_identical_in_the_five_approach_notebooks():
     books = {n: _read(p) for n, p in APPROACH_BOOKS.items()}
     ref_path, ref = APPROACH_BOOKS[1], books[1]
     ref_name = ref_path.stem
     drift = []
     for number, nb in books.items():
         path = APPROACH_BOOKS[number]
-        for ref_cell, cell in zip(ref.cells, nb.cells):
+        for ref_cell, cell in zip(_shared(ref), _shared(nb)):
+            if ref_cell.cell_type == "markdown" and cell.cell_type == "markdown":
+                continue
             if ref_cell.id in PER_APPROACH and ref_cell.id not in ("parameters", "setup"):
                 continue
             a = _shared_source(ref_cell.id, ref_cell.source, ref_name)
@@ -124,9 +186,52 @@ def test_shared_cells_are_identical_in_the_five_approach_notebooks():
             if a != b or ref_cell.cell_type != cell.cell_type or ref_cell.metadata.get("tags") != cell.metadata.get("tags"):
                 drift.append(f"{_where(path, nb, cell.id)} differs from notebooks/{ref_path.name}:\n    "
                              + _first_difference(a, b))
-    assert not drift, ("\n".join(drift) + "\nThese cells are the same in all five approach notebooks: "
+    assert not drift, ("\n".join(drift) + "\nThese code cells are the same in all five approach notebooks: "
                        "make the same edit in each (cells that may differ: "
                        + ", ".join(f"'{k}' ({v})" for k, v in PER_APPROACH.items()) + ").")
+
+
+def test_shared_markdown_is_one_short_version_in_02_to_05():
+    """01 explains each shared step in full; 02–05 carry the same short line for it."""
+    books = {n: _read(p) for n, p in APPROACH_BOOKS.items() if n != 1}
+    ref_path, ref = APPROACH_BOOKS[2], books[2]
+    problems = []
+    for number, nb in books.items():
+        path = APPROACH_BOOKS[number]
+        for ref_cell, cell in zip(_shared(ref), _shared(nb)):
+            if cell.cell_type != "markdown" or cell.id in PER_APPROACH:
+                continue
+            if cell.source != ref_cell.source:
+                problems.append(f"{_where(path, nb, cell.id)} differs from notebooks/{ref_path.name}:\n    "
+                                + _first_difference(ref_cell.source, cell.source))
+            if number == 2 and len(_words(cell.source)) > MAX_SHORT_WORDS:
+                problems.append(f"{_where(path, nb, cell.id)} has {len(_words(cell.source))} words: a shared "
+                                f"step is said in at most {MAX_SHORT_WORDS} words in 02–05 (notebook 01 explains it)")
+    assert not problems, "\n".join(problems) + "\nShared markdown cells are identical in notebooks 02–05."
+
+
+@pytest.mark.parametrize("number", [2, 3, 4, 5])
+def test_approach_notebook_has_its_own_demo(number):
+    """Each of 02–05 shows the idea its approach adds in at least one code cell of its own."""
+    path = APPROACH_BOOKS[number]
+    own = [c.id for c in _read(path).cells if c.id.startswith(OWN) and c.cell_type == "code" and c.source.strip()]
+    assert own, f"{path.relative_to(REPO)} has no code cell of its own (id starting with '{OWN}'): add its demo"
+
+
+@pytest.mark.parametrize("number", [2, 3, 4, 5])
+def test_approach_notebook_does_not_repeat_01s_lecture(number):
+    path = APPROACH_BOOKS[number]
+    share = copied_share(_markdown(_read(path)), _markdown(_read(APPROACH_BOOKS[1])))
+    assert share <= MAX_COPIED_SHARE, (
+        f"{path.relative_to(REPO)}: {share:.0%} of its markdown words lie in runs of {RUN}+ words "
+        f"copied from notebooks/{APPROACH_BOOKS[1].name} (at most {MAX_COPIED_SHARE:.0%}): say it once, in 01")
+
+
+def test_01_keeps_the_full_explanation_of_the_shared_steps():
+    one, two = _read(APPROACH_BOOKS[1]), _read(APPROACH_BOOKS[2])
+    short = {c.id: c.source for c in _shared(two) if c.cell_type == "markdown" and c.id not in PER_APPROACH}
+    thin = [c.id for c in _shared(one) if c.id in short and len(_words(c.source)) < len(_words(short[c.id]))]
+    assert not thin, f"notebooks/{APPROACH_BOOKS[1].name}: these cells say less than 02's short version: {thin}"
 
 
 @pytest.mark.parametrize("cid", ["kernel-check", "load-data"])
@@ -162,7 +267,8 @@ TAUGHT_IN_APPROACHES = ["LSTM(", ".compile(", ".fit(", ".predict(", "accuracy_sc
                         "classification_report(", "confusion_matrix(", "ConfusionMatrixDisplay",
                         'normalize="true"', 'cmap="Blues"', "LimeTextExplainer(", "explain_instance(",
                         "as_pyplot_figure(", "layers.TextVectorization(", ".adapt(", "train_test_split(",
-                        "keras.saving.load_model(", ".save(", ".export(", "np.random.RandomState(1).randint(1, len(test_texts))"]
+                        "keras.saving.load_model(", ".save(", ".export(", "np.random.RandomState(1).randint(1, len(test_texts))",
+                        "keras.utils.set_random_seed(seed)", "explain_instance(error_text"]
 
 
 @pytest.mark.parametrize("approach", APPROACHES.values(), ids=lambda a: a.name)
@@ -261,3 +367,35 @@ def test_each_notebook_ends_with_exercises(path):
     text = "\n".join(c.source for c in _read(path).cells if c.cell_type == "markdown")
     section = text[text.rindex("## Exercises"):]
     assert len(re.findall(r"^\d\. ", section, flags=re.M)) >= 3
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook 01 opens the LSTM
+# ---------------------------------------------------------------------------------------------
+
+LSTM_PICTURE = FOLDER / "figures" / "lstm_cell.png"
+
+
+def test_01_shows_the_committed_lstm_picture():
+    """01's picture of the LSTM travels inside its markdown cell (an attachment, so executed copies in
+    a run folder and their HTML show it too) and is the file tools/draw_lstm_cell.py writes."""
+    import base64
+
+    cells = [c for c in _read(APPROACH_BOOKS[1]).cells if "attachment:lstm_cell.png" in c.source]
+    assert len(cells) == 1, "notebook 01 shows the LSTM picture once, as attachment:lstm_cell.png"
+    data = cells[0].get("attachments", {}).get("lstm_cell.png", {}).get("image/png")
+    assert data, "the markdown cell lacks its lstm_cell.png attachment"
+    assert base64.b64decode(data) == LSTM_PICTURE.read_bytes(), (
+        f"the attachment differs from {LSTM_PICTURE.relative_to(REPO)}: run tools/draw_lstm_cell.py "
+        "and paste the new image into the cell")
+
+
+def test_01_derives_checks_and_pictures_what_it_teaches():
+    code = "\n".join(c.source for c in _read(APPROACH_BOOKS[1]).cells
+                     if c.cell_type == "code" and c.id.startswith(OWN))
+    for needed in ("4 * (units * (inputs + units) + units)", "vocab_size * embed_len", "(units + 1) * 4",
+                   "== model.count_params()",                        # the weight count, derived and checked
+                   "lstm_layer.weights", "np.allclose(h_by_hand, h_keras",  # one text by hand = Keras
+                   'permutations("ifco")', 'assert matching == ["ifco"]',   # the gate order, verified
+                   "unit_rows @ unit_rows[", "PCA(n_components=2"):          # the embeddings
+        assert needed in code, f"notebook 01's own cells lack {needed!r}"

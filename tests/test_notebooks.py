@@ -259,6 +259,12 @@ def test_approach_outputs(series_run, approach):
     assert "explained for the true class" in lime_text
     assert [o for o in _cell(nb, "lime-explain").outputs if "text/html" in o.get("data", {})]
     assert [o for o in _cell(nb, "lime-chart").outputs if "image/png" in o.get("data", {})]
+    # which words the network can read (the cut at max_tokens) and one error explained
+    window = _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "lime-window")]}))
+    assert f"the network reads the first {approach.max_tokens}" in window or "(all of them)" in window
+    assert "named by the tutorial" in window
+    error = _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "lime-error")]}))
+    assert "the most confident error, test text #" in error or "no error to explain" in error
 
 
 @pytest.mark.slow

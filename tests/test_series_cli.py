@@ -12,7 +12,8 @@ import pytest
 from conftest import child_env
 
 from helpers.params import ParameterError
-from helpers.series import _parser, build_parameters, data_needs
+from helpers.datacheck import data_needs
+from helpers.series import _parser, build_parameters
 
 REPO = Path(__file__).resolve().parent.parent
 

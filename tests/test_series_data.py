@@ -15,7 +15,8 @@ import pytest
 from conftest import ROWS, child_env, csv_text, md5
 
 import helpers.data as data
-from helpers.series import DataUnavailable, data_needs, ensure_data, run_series
+from helpers.datacheck import DataUnavailable, data_needs, ensure_data
+from helpers.series import run_series
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -180,18 +181,51 @@ def test_the_runner_downloads_once_with_progress_and_md5_check(served, tmp_path,
 
 
 @pytest.mark.parametrize("fault", ["altered", "truncated"])
-def test_a_bad_download_is_one_message_and_is_deleted(served, fault, capsys):
+def test_a_bad_download_is_one_message_and_is_deleted(served, fault, capsys, monkeypatch):
     url, folder, truncate, files, cache = served
     if fault == "altered":
         (folder / "test.csv").write_bytes(files["test"].replace(b"Phelps", b"Pheeps"))
     else:
         truncate.add("test.csv")
     needs = {None: {"test": ["01_test_only"]}}
-    with pytest.raises(DataUnavailable) as e:
-        ensure_data(needs)
-    message = str(e.value)
+    message = _message(needs)
     assert message.startswith("AG News is not available, so no notebook was started: test.csv is missing")
     assert f"{url}/test.csv" in message
     if fault == "altered":
         assert f"MD5 checksum mismatch (expected {data.AG_NEWS_MD5['test']}" in message
+    else:
+        assert "  - download failed: " in message
     assert not (cache / "test.csv").exists(), "a bad download was left in the cache"
+    # the message is made from the errors' attributes: data's wording can change
+    _reword(monkeypatch)
+    assert _message(needs) == message
+
+
+def _message(needs) -> str:
+    with pytest.raises(DataUnavailable) as e:
+        ensure_data(needs)
+    return str(e.value)
+
+
+def _reword(monkeypatch) -> None:
+    """``helpers.data``'s messages reworded: the runner must not depend on their wording."""
+    monkeypatch.setattr(data, "NOT_FOUND_MESSAGE", "REWORDED: no {split} file")
+    monkeypatch.setattr(data, "CHECKSUM_MESSAGE", "REWORDED: bad checksum of {path}")
+
+
+def test_the_runners_message_comes_from_datas_attributes_not_its_wording(tmp_path, monkeypatch):
+    """Folder problems (a missing file, a wrong MD5): the same message after data's wording changed."""
+    folder = tmp_path / "my data"
+    folder.mkdir()
+    (folder / "train.csv").write_text("not AG News\n")
+    monkeypatch.chdir(tmp_path)
+    needs = {"my data": {"train": ["01_x"], "test": ["01_x"]}}
+    before = _message(needs)
+    assert "my data/test.csv: no such file" in before and "my data/train.csv: MD5 checksum mismatch" in before
+
+    _reword(monkeypatch)
+    with pytest.raises(data.DataNotFoundError, match="^REWORDED: no test file$"):  # the rewording is used
+        data.folder_file("test", folder)
+    with pytest.raises(data.ChecksumError, match="^REWORDED: bad checksum"):
+        data.folder_file("train", folder)
+    assert _message(needs) == before

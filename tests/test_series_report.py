@@ -57,7 +57,11 @@ def test_an_interrupted_run_shows_what_exists(tmp_path):
     (run / "figures" / "00_first_a & b?.png").write_bytes(PNG)
     (run / "figures" / "summary.png").write_bytes(PNG)  # no NN_ prefix: "Other figures"
     (run / "explanations" / "00_first.html").write_text("<p>LIME</p>")
-    (run / "results.md").write_text("# Results\n\n| # | approach |\n|---|---|\n| 1 | <b>LSTM</b> |\n")
+    (run / "metrics").mkdir()  # the results table comes from the metrics, never from results.md
+    (run / "metrics" / "01_lstm_25_tokens.json").write_text(json.dumps(
+        {"test_accuracy": 0.5, "data_source": "<b>news</b>", "n_train": 90, "n_test": 10, "epochs": 1,
+         "fit_seconds": 2.0}))
+    (run / "results.md").write_text("# Results\n\n| # | approach |\n|---|---|\n| 1 | not this table |\n")
     (run / "results.json").write_text(json.dumps({"failed": [], "interrupted": "01_second",
                                                   "notebook_seconds": {"00_first": 2.0}, "parameters": {}}))
 
@@ -73,7 +77,8 @@ def test_an_interrupted_run_shows_what_exists(tmp_path):
     unreadable = page[page.index('id="02_unreadable"'):]
     assert "FAILED" in unreadable and "cannot be read" in unreadable
     assert "Other figures" in page and "Interrupted at 01_second" in page
-    assert "<td>&lt;b&gt;LSTM&lt;/b&gt;</td>" in page  # table cells are escaped
+    assert "<td>&lt;b&gt;news&lt;/b&gt;</td>" in page  # table cells are escaped
+    assert "<td>50.00%</td>" in page and "not this table" not in page
 
 
 def test_a_failed_notebook_without_results_json(tmp_path):

@@ -23,7 +23,7 @@ PNG = base64.b64decode(  # a 1x1 PNG
 
 FIT = """\
 import numpy as np
-from helpers._tf import keras
+from helpers.tfsetup import keras
 keras.utils.set_random_seed(0)
 x = np.random.rand(96, 4).astype("float32")
 y = (x[:, 0] > 0.5).astype("int64")

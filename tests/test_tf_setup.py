@@ -1,4 +1,4 @@
-"""helpers._tf: TensorFlow imports without log noise and with the thread settings it documents."""
+"""helpers.tfsetup: TensorFlow imports without log noise and with the thread settings it documents."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers._tf import THREADS_VARIABLE, thread_setting
+from helpers.tfsetup import THREADS_VARIABLE, thread_setting
 
 from conftest import child_env
 
@@ -35,7 +35,7 @@ def test_threads_from_the_environment(monkeypatch):
             thread_setting(cores=2)
 
 
-def _import_in_a_fresh_process(setting: str | None, imports: str = "from helpers._tf import tf"
+def _import_in_a_fresh_process(setting: str | None, imports: str = "from helpers.tfsetup import tf"
                                 ) -> tuple[dict, str]:
     env = {k: v for k, v in child_env().items() if k not in (THREADS_VARIABLE, "TF_CPP_MIN_LOG_LEVEL")}
     if setting is not None:
@@ -53,7 +53,7 @@ def _import_in_a_fresh_process(setting: str | None, imports: str = "from helpers
 
 # helpers' own first use of TensorFlow, and a user's `import keras` after `import helpers` (the
 # notebooks' way): both quiet, both with helpers' thread settings.
-@pytest.mark.parametrize("imports", ["from helpers._tf import tf", "import keras\nimport tensorflow as tf"])
+@pytest.mark.parametrize("imports", ["from helpers.tfsetup import tf", "import keras\nimport tensorflow as tf"])
 def test_import_sets_the_threads_quietly(imports):
     got, stderr = _import_in_a_fresh_process(None, imports)
     if got["gpu"]:
@@ -116,10 +116,10 @@ def test_a_failing_tensorflow_import_shows_what_it_printed(tmp_path, error, code
 
 
 def test_a_native_crash_during_the_import_is_not_silent(tmp_path):
-    r = _run_with_fake_tensorflow(tmp_path, "os.abort()", "import helpers\nfrom helpers._tf import tf")
+    r = _run_with_fake_tensorflow(tmp_path, "os.abort()", "import helpers\nfrom helpers.tfsetup import tf")
     assert r.returncode != 0
     assert "Fatal Python error: Aborted" in r.stderr  # faulthandler, on the real standard error
-    assert "tensorflow" in r.stderr and "helpers/_tf.py" in r.stderr  # where it happened
-    loud = _run_with_fake_tensorflow(tmp_path / "loud", "os.abort()", "import helpers\nfrom helpers._tf import tf",
+    assert "tensorflow" in r.stderr and "helpers/tfsetup.py" in r.stderr  # where it happened
+    loud = _run_with_fake_tensorflow(tmp_path / "loud", "os.abort()", "import helpers\nfrom helpers.tfsetup import tf",
                                      HELPERS_TF_QUIET="0")
     assert loud.returncode != 0 and _NATIVE_LINE in loud.stderr  # the way to see TensorFlow's own words

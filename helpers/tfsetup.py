@@ -1,7 +1,7 @@
 """Import TensorFlow and Keras once, quietly, with thread settings that suit LSTMs on a CPU.
 
-``helpers._tf.tf`` and ``helpers._tf.keras`` are imported on first use (``from ._tf import keras,
-tf``), so ``import helpers`` stays quick.
+``helpers.tfsetup.tf`` and ``helpers.tfsetup.keras`` are imported on first use (``from .tfsetup
+import keras, tf``), so ``import helpers`` stays quick.
 
 Quiet start: TensorFlow's native libraries print start-up logs (oneDNN, CUDA probing, absl) straight
 to the process's standard error, below Python. In a notebook those lines land in the first cell that
@@ -43,6 +43,14 @@ QUIET_VARIABLE = "HELPERS_TF_QUIET"
 _HOOKED = ("tensorflow", "keras")
 _imported: set[str] = set()  # modules of _HOOKED whose import the hook saw finish
 _quiet_depth = 0
+_serializable: list = []  # functions registered with Keras once it is imported (:func:`serializable`)
+
+
+def serializable(fn):
+    """Have ``fn`` registered with Keras as ``"helpers>{fn.__name__}"`` whenever Keras is imported
+    (before or after ``helpers``), so saved models that use it load; returns ``fn`` (a decorator)."""
+    _serializable.append(fn)
+    return fn
 
 
 def _set_environment() -> None:
@@ -123,7 +131,7 @@ def _load():
     return tf, keras
 
 
-def __getattr__(name):  # ``from ._tf import tf, keras`` imports them on first use
+def __getattr__(name):  # ``from .tfsetup import tf, keras`` imports them on first use
     if name in ("tf", "keras"):
         tf, keras = _load()
         globals().update(tf=tf, keras=keras)
@@ -133,9 +141,8 @@ def __getattr__(name):  # ``from ._tf import tf, keras`` imports them on first u
 
 def register_custom_objects(keras) -> None:
     """Register helpers' serializable functions (:func:`helpers.standardize`) with ``keras``."""
-    from .text import standardize
-
-    keras.saving.register_keras_serializable(package="helpers")(standardize)
+    for fn in _serializable:
+        keras.saving.register_keras_serializable(package="helpers")(fn)
 
 
 def _configure(tf) -> None:
