@@ -84,7 +84,7 @@ def load_ids(setting: dict, data_seed: int, max_tokens: int, data_dir):
 
 
 def train_once(approach: int, ids, setting: dict, seed: int) -> dict:
-    from helpers._tf import keras
+    from helpers.tfsetup import keras
 
     x_train, y_train, x_test, y_test, vocab_size = ids
     a = config.get_approach(approach)
@@ -151,7 +151,7 @@ def main(argv=None) -> int:
         if v not in VARY:
             p.error(f"--vary: unknown value {v!r} (use {', '.join(VARY)})")
 
-    from helpers._tf import keras, tf
+    from helpers.tfsetup import keras, tf
 
     width = max(config.get_approach(a).max_tokens for a in approaches)
     res = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "argv": sys.argv[1:],

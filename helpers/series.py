@@ -216,7 +216,7 @@ def run_series(argv=None) -> int:
             _choose_notebooks(run)
             _choose_run_folder(run)
             if run.out.is_dir():  # a folder another run is writing: stop before anything else
-                _lock(run)
+                _lock(run, early=True)
             _check_data(run)
             _prepare_run_folder(run)
         except _Stop as stop:
@@ -273,11 +273,15 @@ def _choose_run_folder(run: _Run) -> None:
     run.out = Path(os.path.abspath(out_given))
 
 
-def _lock(run: _Run) -> None:
+def _lock(run: _Run, early: bool = False) -> None:
+    """One run per run folder (:mod:`helpers.runlock`); ``early``: before the folder is prepared."""
     try:
         run.lock = run.lock or runlock.acquire(run.out, run.command, shown=f"{run.shown_out}/")
     except runlock.RunFolderBusy as e:
         raise _Stop(str(e)) from None
+    except OSError as e:
+        if not early:  # else the folder's preparation says what is wrong with it
+            raise _Stop(f"run folder {run.shown_out}/ cannot be locked: {e.strerror or e}") from None
 
 
 def _check_data(run: _Run) -> None:
