@@ -16,7 +16,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 VENV=.venv
 STAMP="$VENV/.setup-stamp"   # line 1: hash of the pins; 2: Python version; 3: the interpreter
-want="$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
+sha256() { if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi; }   # macOS: shasum
+want="$(cat requirements.txt pyproject.toml | sha256 | cut -d' ' -f1)"
 SUPPORTED="3.11, 3.12 or 3.13"
 KERNEL_NAME=lstm-agnews
 KERNEL_DISPLAY_NAME="LSTM AG News"
@@ -56,18 +57,20 @@ PY
 }
 
 # --- Which Python -----------------------------------------------------------------------------
-# probe CMD: prints "VERSION VENV EXECUTABLE" (VENV: venv when it can make a virtual environment)
-# for a command that runs as Python; fails (quickly, quietly) for anything else.
+# probe CMD: prints "VERSION VENV EXECUTABLE" (VENV: venv when it can make a virtual environment;
+# EXECUTABLE: the interpreter itself, the base one when CMD is a virtual environment's python,
+# as .venv's own may be on PATH) for a command that runs as Python; fails (quickly, quietly) otherwise.
 probe() {
-  local t=()
-  command -v timeout >/dev/null 2>&1 && t=(timeout 20)
-  "${t[@]}" "$1" -c 'import sys
+  local t=env   # macOS has no timeout(1)
+  command -v timeout >/dev/null 2>&1 && t="timeout 20"
+  $t "$1" -c 'import sys
 try:
     import venv, ensurepip
     v = "venv"
 except Exception:
     v = "no-venv"
-print("%d.%d.%d %s %s" % (sys.version_info[0], sys.version_info[1], sys.version_info[2], v, sys.executable))' \
+exe = getattr(sys, "_base_executable", None) or sys.executable
+print("%d.%d.%d %s %s" % (sys.version_info[0], sys.version_info[1], sys.version_info[2], v, exe))' \
     </dev/null 2>/dev/null | head -n 1 | grep -E '^[0-9]+\.[0-9]+\.[0-9]+ (no-)?venv '
 }
 supported() { case "$1" in 3.11.*|3.12.*|3.13.*) return 0;; *) return 1;; esac; }
@@ -103,6 +106,16 @@ choose_python() {
     fi
     PY="$PYTHON" PY_VERSION="$version" PY_EXE="$exe" PY_FOUND_AS="PYTHON=$PYTHON"
     return
+  fi
+  if [ -f "$STAMP" ]; then   # .venv is rebuilt for new pins: keep the Python it was made with
+    exe="$(sed -n 3p "$STAMP")"
+    if [ -n "$exe" ] && out="$(probe "$exe")"; then
+      read -r version venvok exe <<< "$out"
+      if supported "$version" && [ "$venvok" = venv ]; then
+        PY="$exe" PY_VERSION="$version" PY_EXE="$exe" PY_FOUND_AS="the Python $VENV was made with"
+        return
+      fi
+    fi
   fi
   local cand found=() novenv=""
   for cand in python3 python3.13 python3.12 python3.11 python; do
@@ -144,7 +157,7 @@ venv_problem() {
     local out version venvok exe
     out="$(probe "$PYTHON")" || { echo "PYTHON=$PYTHON does not run"; return; }
     read -r version venvok exe <<< "$out"
-    if [ "$version" != "$v" ] || [ "$exe" != "$e" ]; then
+    if [ "$version" != "$v" ] || ! [ "$exe" -ef "$e" ]; then   # -ef: the same file, links followed
       echo "$VENV was made with Python $v ($e), not with PYTHON=$PYTHON (Python $version)"; return
     fi
   fi
@@ -165,7 +178,7 @@ fi
 
 # --- Build ------------------------------------------------------------------------------------
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-quiet_pip() {  # pip, without the warnings about this machine's unreachable index folders
+quiet_pip() {  # pip, without its warnings about configured index folders that do not exist
   "$VENV/bin/python" -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 }
 
@@ -219,7 +232,7 @@ install_with_uv() {
 
 echo "Setting up $VENV with Python $PY_VERSION ($PY_EXE, found as $PY_FOUND_AS; first time only: a minute or more)..."
 rm -rf "$VENV"
-"$PY" -m venv "$VENV"
+"$PY_EXE" -m venv "$VENV"
 if find_uv && echo "Installing the pinned packages with uv $("$UV" --version | cut -d' ' -f2)..." && install_with_uv; then
   :
 else

@@ -113,13 +113,13 @@ def test_approach_notebook_defaults_are_the_tutorials(approach):
     assert units == (approach.lstm_units[0] if len(approach.lstm_units) == 1 else list(approach.lstm_units))
     assert (values["epochs"], values["batch_size"], values["seed"]) == (5, 512, 0)
     assert values["train_size"] is None and values["test_size"] is None and values["data_dir"] is None
-    assert values["data_source"] == "ag_news" and values["output_dir"] == "../runs/notebooks"
+    assert values["data_source"] == "ag_news" and values["output_dir"] is None
 
 
 def test_summary_notebook_takes_only_output_dir():
     nb = nbformat.read(REPO / "notebooks" / "06_results_summary.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "parameters" in _tags(c))
-    assert _parameter_assignments(cell.source) == {"output_dir": "../runs/notebooks"}
+    assert _parameter_assignments(cell.source) == {"output_dir": None}
 
 
 def test_summary_runs_last():

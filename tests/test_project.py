@@ -17,7 +17,9 @@ REPO = Path(__file__).resolve().parent.parent
 def test_requirements_are_exact_pins_with_the_stack():
     lines = [l.strip() for l in (REPO / "requirements.txt").read_text().splitlines()]
     reqs = [l for l in lines if l and not l.startswith("#")]
-    assert reqs and all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][^\s]*", r) for r in reqs), reqs
+    # exact pins; a package only some Python versions need carries an environment marker
+    pin = r"[A-Za-z0-9_.\-]+==[0-9][^\s;]*( ; python_version == \"3\.1[123]\")?"
+    assert reqs and all(re.fullmatch(pin, r) for r in reqs), [r for r in reqs if not re.fullmatch(pin, r)]
     names = {r.split("==")[0].lower() for r in reqs}
     for pkg in ("tensorflow", "keras", "lime", "papermill", "nbval", "jupyterlab", "scikit-learn", "pytest"):
         assert pkg in names
@@ -28,7 +30,19 @@ def test_requirements_are_exact_pins_with_the_stack():
 
 def test_environment_yml_mirrors_requirements():
     env = (REPO / "environment.yml").read_text()
-    assert "python=3.11" in env and "-r requirements.txt" in env and "-e ." in env
+    assert "-r requirements.txt" in env and "-e ." in env
+
+
+def test_one_python_range_everywhere():
+    """pyproject.toml, environment.yml, setup.sh and the notebooks' kernel check name the same
+    supported Pythons: 3.11, 3.12 and 3.13."""
+    import tomllib
+
+    assert tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["requires-python"] == ">=3.11,<3.14"
+    assert "  - python>=3.11,<3.14\n" in (REPO / "environment.yml").read_text()
+    setup = (REPO / "setup.sh").read_text()
+    assert 'SUPPORTED="3.11, 3.12 or 3.13"' in setup and "3.11.*|3.12.*|3.13.*)" in setup
+    assert "(3, 11) <= sys.version_info[:2] <= (3, 13)" in (REPO / "notebooks" / "00_prepare_data.ipynb").read_text()
 
 
 def test_ci_calls_exactly_the_readme_test_command():
