@@ -10,7 +10,8 @@
 # The installer: uv (from PATH, else the pinned uv put into .venv by pip), falling back to pip;
 # SETUP_INSTALLER=pip forces pip. uv is given the indexes pip is configured with (pip config).
 # .venv/.setup-stamp is written last: a .venv without it (an interrupted set-up) is rebuilt, and so
-# is one made with another Python than PYTHON names, or whose Python no longer runs.
+# is one made with another Python than PYTHON names, or whose Python no longer runs; for new pins,
+# .venv is rebuilt with the Python it was made with.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
