@@ -5,6 +5,7 @@ own cells; this package fetches and checks the data, checks parameters, writes t
 runs the series. Small modules with one job each:
 
 - :mod:`helpers.config`     the tutorial's five approaches, settings, published results, quick settings
+- :mod:`helpers.kernel`     the versions a notebook's kernel needs (Python 3.11-3.13, Keras 3, TensorFlow)
 - :mod:`helpers.params`     notebook parameters, their checks, and the defaults a notebook declares
 - :mod:`helpers.corpus`     ``NewsData``: the texts and labels of both splits, whatever the source
 - :mod:`helpers.data`       AG News: where it is (folder, cache, download), MD5 check, parsing,
@@ -51,6 +52,7 @@ from .data import (  # noqa: F401
     AG_NEWS_BASE_URL, AG_NEWS_MD5, DATA_SOURCES, ChecksumError, DataError, DataNotFoundError,
     MalformedDataError, NewsData, load_ag_news, load_data, load_split, stratified_subsample,
 )
+from .kernel import check_versions  # noqa: F401  (stdlib only: the notebooks' first cell calls it)
 from .files import (  # noqa: F401
     DEFAULT_RUN_FOLDER, OutputDirError, in_run_folder, prepare_output_dir, save_figure, save_run_figure,
     write_json,
