@@ -5,7 +5,7 @@ own cells; this package fetches and checks the data, checks parameters, writes t
 runs the series. Small modules with one job each:
 
 - :mod:`helpers.config`     the tutorial's five approaches, settings, published results, quick settings
-- :mod:`helpers.kernel`     the versions a notebook's kernel needs (Python 3.11-3.13, Keras 3, TensorFlow)
+- :mod:`helpers.kernel`     the package versions a notebook's kernel needs (Keras 3, TensorFlow 2.16+)
 - :mod:`helpers.params`     notebook parameters, their checks, and the defaults a notebook declares
 - :mod:`helpers.corpus`     ``NewsData``: the texts and labels of both splits, whatever the source
 - :mod:`helpers.data`       AG News: where it is (folder, cache, download), MD5 check, parsing,

@@ -1,24 +1,13 @@
-"""The versions a notebook's kernel must have, checked by every notebook's first code cell.
+"""The package versions a notebook's kernel must have, checked by every notebook's first code cell.
 
-The cell itself first checks that the project's packages are there at all (it cannot import this
-module otherwise), then calls :func:`check_versions`. Versions are read from the installed
-packages' metadata, so nothing heavy (TensorFlow) is imported here.
+The cell itself first checks the Python (3.11-3.13) and that the project's packages are there at
+all (it cannot import this module otherwise), then calls :func:`check_versions`. Versions are read
+from the installed packages' metadata, so nothing heavy (TensorFlow) is imported here.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
-import sys
-
-PYTHONS = ((3, 11), (3, 12), (3, 13))
-"""The Python versions the project supports (TensorFlow 2.21 has packages for these)."""
-
-
-def python_problem() -> str:
-    """``""`` when this Python is supported, else what it is and what the project needs."""
-    if sys.version_info[:2] in PYTHONS:
-        return ""
-    return "Python %d.%d.%d (the project needs Python 3.11, 3.12 or 3.13)" % tuple(sys.version_info[:3])
 
 
 def installed_version(*distributions: str) -> str | None:
@@ -32,14 +21,14 @@ def installed_version(*distributions: str) -> str | None:
 
 
 def _major_minor(version: str) -> tuple[int, int]:
-    parts = [int(n) if n.isdigit() else 0 for n in version.split(".")[:2]]
-    return (parts + [0, 0])[0], (parts + [0, 0])[1]
+    parts = [int(n) if n.isdigit() else 0 for n in version.split(".")[:2]] + [0, 0]
+    return parts[0], parts[1]
 
 
 def check_versions(todo: str) -> None:
     """Raise an ``ImportError`` that says what this kernel has and ``todo`` (what to do) when its
-    Python is not 3.11-3.13, its Keras not 3 or its TensorFlow older than 2.16."""
-    wrong = [python_problem()] if python_problem() else []
+    Keras is not 3 or its TensorFlow older than 2.16."""
+    wrong = []
     keras = installed_version("keras") or "3"
     if keras.split(".")[0] != "3":
         wrong.append(f"Keras {keras} (the notebooks need Keras 3)")
