@@ -109,5 +109,25 @@ FURTHER_RECOMMENDATIONS: tuple[str, ...] = (
     "Stack a different number of LSTM layers.",
     "Use learning-rate schedulers.",
 )
-"""The tutorial's closing "further recommendations", which it did not try itself (notebooks 06 and 07
-quote them; 07 tries them)."""
+"""The tutorial's closing "further recommendations" (notebooks 06 and 07 quote them; 07 tries them).
+The tutorial itself had already varied the number of tokens (25, 50), the embedding length (25, 30)
+and the stacking (one layer, three) across its five approaches, so the first, second and seventh
+were not new there."""
+
+TUTORIAL_LIME_WORDS: dict[int, tuple[str, ...]] = {
+    1: ("concessions", "airlines", "pensions", "financing", "bankruptcy", "cuts"),
+    2: ("concessions", "employees", "airlines", "financing", "bankruptcy", "pensions", "million"),
+    3: ("airlines", "concessions", "bankruptcy", "cuts", "pensions", "labor", "financing"),
+    4: ("concessions", "airlines", "cuts", "bankruptcy", "pensions", "financing", "labor"),
+    5: ("concessions", "financing", "pensions", "labor", "cuts"),
+}
+"""The words the tutorial named as pointing to Business in LIME's explanation of its example text
+(AG News test text #5158), approach by approach, in the tutorial's order: they differ from one
+approach to the next (tests/test_teaching_facts.py checks them against the tutorial's text)."""
+
+TUTORIAL_LSTM_OUTPUT_SHAPES: dict[str, tuple[str, str]] = {
+    "LSTM": ("(batch_size, 25, 50)", "(batch_size, 50)"),
+    "Bidirectional": ("(batch_size, 25, 100)", "(batch_size, 100)"),
+}
+"""Output shapes the tutorial printed wrongly, with the right ones: an LSTM without
+``return_sequences=True`` hands on only its final state, one vector per text."""
