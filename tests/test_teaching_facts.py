@@ -1,0 +1,211 @@
+"""The notebooks' statements of fact that a test can read, pinned (issue 21): what the tutorial
+said (its LIME words per approach, its wrong output shapes), what Keras does (masking on a CPU and
+on a GPU), what the project's own settings imply (108,000 training texts), and that each new demo
+carries the check it claims (lookup = one-hot × table, the gradient by position, the pictures as
+attachments, TF32 off before exact comparisons). Static reads only: no notebook runs here (the
+notebook tests run them), so the whole file takes well under a second, plus about one second for
+the real-data count when AG News' test split is at hand."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import config
+from helpers.config import APPROACHES, TUTORIAL_LIME_WORDS, TUTORIAL_LSTM_OUTPUT_SHAPES
+
+REPO = Path(__file__).resolve().parent.parent
+FOLDER = REPO / "notebooks"
+TUTORIAL = REPO.parent / "shared" / "reference" / "tutorial.txt"
+BOOKS = {a.number: FOLDER / f"{a.name}.ipynb" for a in APPROACHES.values()}
+PREPARE, RECIPES = FOLDER / "00_prepare_data.ipynb", FOLDER / "07_further_recommendations.ipynb"
+
+
+def _cells(path) -> dict:
+    return {c.id: c for c in nbformat.read(path, as_version=4).cells}
+
+
+def _md(path) -> str:
+    return "\n".join(c.source for c in _cells(path).values() if c.cell_type == "markdown")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- the tutorial's words and shapes -------------------------------------------------------------
+
+def test_lime_words_are_the_tutorials_for_each_approach():
+    """The five LIME sections of the tutorial, in order, name these words for Business."""
+    if not TUTORIAL.is_file():
+        pytest.skip("the tutorial's text (../shared/reference/tutorial.txt) is not here")
+    text = TUTORIAL.read_text(encoding="utf-8")
+    sentences = [line for line in text.splitlines() if "words like" in line and "Business" in line]
+    named = [tuple(re.findall(r"'([a-z]+)'", s.split("words like", 1)[1])) for s in sentences]
+    assert named == [TUTORIAL_LIME_WORDS[n] for n in sorted(APPROACHES)]
+
+
+def test_lime_words_constant():
+    assert sorted(TUTORIAL_LIME_WORDS) == sorted(APPROACHES)
+    assert "labor" not in TUTORIAL_LIME_WORDS[1]        # 01 used to add it; the tutorial did not name it
+    assert len({TUTORIAL_LIME_WORDS[n] for n in TUTORIAL_LIME_WORDS}) == 5   # they differ per approach
+
+
+@pytest.mark.parametrize("number", sorted(BOOKS))
+def test_each_notebook_quotes_its_approachs_lime_words(number):
+    cells = _cells(BOOKS[number])
+    window = cells["lime-window"].source
+    assert "TUTORIAL_LIME_WORDS[int(NAME[:2])]" in window and "tutorial_words = [" not in window
+    assert f'NAME = "{APPROACHES[number].name}"' in cells["setup"].source   # int(NAME[:2]) is this number
+    if number == 1:                                      # 01 names them in its text, too
+        said = re.findall(r"\*([a-z]+)\*", cells["lime-md"].source.split("named words like", 1)[1].split("pointed to Business")[0])
+        assert tuple(said) == TUTORIAL_LIME_WORDS[1]
+
+
+@pytest.mark.parametrize("number, layer", [(1, "LSTM"), (3, "Bidirectional")])
+def test_wrong_shapes_of_the_tutorial_are_corrected(number, layer):
+    if TUTORIAL.is_file():
+        assert TUTORIAL_LSTM_OUTPUT_SHAPES[layer][0] in TUTORIAL.read_text(encoding="utf-8")
+    text = _flat(_cells(BOOKS[number])["network-md"].source)
+    wrong, right = TUTORIAL_LSTM_OUTPUT_SHAPES[layer]
+    assert "*Corrected from the tutorial:*" in text and wrong in text and right in text
+    assert "return_sequences" in text
+
+
+def test_recommendations_are_not_called_untried():
+    """The tutorial had varied max tokens, embedding length and stacking across its approaches."""
+    assert "did not try" not in _md(RECIPES) and "did not try" not in (REPO / "helpers/config.py").read_text()
+    varied = {(a.max_tokens, a.embed_len, len(a.lstm_units)) for a in APPROACHES.values()}
+    assert len({v[0] for v in varied}) > 1 and len({v[1] for v in varied}) > 1 and len({v[2] for v in varied}) > 1
+
+
+# --- Keras' and scikit-learn's behaviour, said truly ---------------------------------------------
+
+FUSED = re.compile(r"cannot use (its|TensorFlow's) fused|fused (LSTM )?loop with a mask", re.I)
+
+
+def test_masking_is_described_for_cpu_and_gpu():
+    for path in (BOOKS[2], RECIPES, REPO / "benchmarks" / "README.md"):
+        text = _md(path) if path.suffix == ".ipynb" else path.read_text(encoding="utf-8")
+        assert not FUSED.search(_flat(text)), f"{path.name}: a masked LSTM is said to lose a fused CPU loop"
+    remedies = _flat(_cells(BOOKS[2])["own-remedies-md"].source)
+    assert "no fused LSTM kernel on a CPU" in remedies and "cuDNN" in remedies and "**zeros**" in remedies
+
+
+def test_logistic_regressions_c_is_the_inverse_strength():
+    text = _flat(_cells(RECIPES)["baseline-md"].source)
+    assert "*inverse* of the regularization strength" in text
+    assert "regularization strength `C`" not in text
+
+
+def test_01_says_how_many_texts_train():
+    n = 120_000
+    assert round(n * (1 - config.VALIDATION_FRACTION)) == 108_000
+    text = _flat(_cells(BOOKS[1])["compare-md"].source)
+    assert "108,000" in text and "120,000" in text
+
+
+def test_01_has_no_repeated_sentence_and_points_to_the_exercise():
+    cells = _cells(BOOKS[1])
+    for cid, cell in cells.items():
+        if cell.cell_type == "markdown":
+            sentences = [s for s in re.split(r"(?<=[.)])\s+", _flat(cell.source)) if len(s) > 40]
+            repeated = [s for s, k in Counter(sentences).items() if k > 1]
+            assert not repeated, f"01, cell {cid}: said twice: {repeated[0]}"
+    assert "(Section 7 lets you try them.)" not in cells["title"].source
+    assert "man bites dog" in cells["exercises"].source.split("3. ", 1)[1].split("\n4. ", 1)[0]
+
+
+def test_00_words_and_lengths_are_said_of_the_right_texts():
+    cells = _cells(PREPARE)
+    frequent = _flat(cells["frequent-md"].source)
+    assert "42nd" in frequent and "75th" in frequent         # quot and afp: not among the printed 40
+    assert "vocabulary[2:42]" in cells["vectorizer"].source
+    assert "measured 2026-11-30 with the cell above" not in _flat(cells["padding-md"].source)
+    assert "**What to take away:**" in cells["next"].source
+
+
+def test_00_word_ranks_on_the_real_test_split():
+    """The ranks 00 quotes (quot 42nd, afp 75th; 39, s, gt, lt, reuters, ap among the first 40)."""
+    folder = os.environ.get("AG_NEWS_DIR") or str(REPO.parent / "shared" / "data" / "ag_news")
+    path = Path(folder) / "test.csv"
+    if not path.is_file():
+        pytest.skip("AG News' test split is not here (set AG_NEWS_DIR)")
+    from helpers.text import tokenize_like_keras2
+
+    with open(path, newline="", encoding="utf-8") as f:
+        counts = Counter(w for row in csv.reader(f) for w in tokenize_like_keras2(f"{row[1]} {row[2]}"))
+    ranked = [w for w, _ in counts.most_common()]
+    assert (ranked.index("quot") + 1, ranked.index("afp") + 1) == (42, 75)
+    assert {"39", "s", "gt", "lt", "reuters", "ap"} <= set(ranked[:40])
+
+
+# --- the new demos carry their checks -------------------------------------------------------------
+
+TF32_OFF = "enable_tensor_float_32_execution(False)"
+
+
+@pytest.mark.parametrize("number", sorted(BOOKS))
+def test_tf32_is_off_before_exact_comparisons(number):
+    """NumPy-against-Keras asserts hold on a GPU too: TF32 off before the first of them."""
+    code = [c.source for c in nbformat.read(BOOKS[number], as_version=4).cells if c.cell_type == "code"]
+    checks = [i for i, s in enumerate(code) if re.search(r"assert np\.(allclose|array_equal)", s)]
+    off = [i for i, s in enumerate(code) if TF32_OFF in s]
+    if checks:
+        assert off and off[0] <= checks[0], f"{BOOKS[number].name}: TF32 is not off before cell {checks[0]}"
+        first = code[off[0]]
+        assert first.index(TF32_OFF) < first.find("assert np.") or "assert np." not in first
+
+
+def test_embedding_lookup_is_asserted_as_a_product():
+    cells = _cells(BOOKS[1])
+    code = cells["own-lookup"].source
+    assert "assert np.array_equal(one_hot @ table, looked_up)" in code
+    assert "embedding_layer(" in code and "one_hot[np.arange(len(ids)), ids] = 1" in code
+
+
+def test_gradient_by_position_is_computed():
+    code = _cells(BOOKS[2])["own-gradient"].source
+    assert "tf.GradientTape()" in code and "tape.gradient(loss, vectors)" in code
+    assert 'padding="pre"' in code and "by_word[padding] = np.nanmean(per_word" in code
+    assert "ax.plot(" in code and "save_run_figure" in code
+
+
+def test_own_headline_in_one_place():
+    with_headline = [p.name for p in sorted(FOLDER.glob("[0-9][0-9]_*.ipynb"))
+                     if any("my_text = " in c.source for c in _cells(p).values() if c.cell_type == "code")]
+    assert with_headline == [BOOKS[1].name]
+    code = _cells(BOOKS[1])["own-headline"].source
+    assert "explain_instance(my_text" in code and "labels=[my_class]" in code
+    assert "assert np.allclose(my_explanation.predict_proba, my_probabilities" in code
+
+
+def test_initialization_demo_at_the_real_scale():
+    code = _cells(RECIPES)["init-demo"].source
+    assert "uniform(-0.05, 0.05" in code          # a fresh Embedding's rows (Keras' default initializer)
+    assert code.count("assert ") == 2
+
+
+@pytest.mark.parametrize("number, picture", [(3, "bidirectional_lstm.png"), (4, "stacked_lstm.png"),
+                                             (5, "stacked_bidirectional_lstm.png")])
+def test_pictures_travel_as_attachments(number, picture):
+    """Shown once, as an attachment (so executed copies in a run folder carry it), equal to the file
+    tools/draw_stacked.py writes."""
+    cells = [c for c in _cells(BOOKS[number]).values() if f"attachment:{picture}" in c.source]
+    assert len(cells) == 1 and cells[0].id.startswith("own-")
+    data = cells[0].get("attachments", {}).get(picture, {}).get("image/png")
+    assert data and base64.b64decode(data) == (FOLDER / "figures" / picture).read_bytes(), (
+        f"the attachment differs from notebooks/figures/{picture}: run tools/draw_stacked.py and paste it")
+    assert f'"{picture[:-4]}"' in (REPO / "tools" / "draw_stacked.py").read_text()
+
+
+def test_every_notebook_says_what_to_take_away():
+    for path in [PREPARE, *BOOKS.values(), RECIPES]:
+        assert "What to take away" in _md(path), path.name
