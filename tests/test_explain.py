@@ -14,7 +14,7 @@ def test_tutorial_example_index():
 
 def test_explanation_weights_html_and_chart(trained, small_corpus, tmp_path):
     text = small_corpus.test_texts[0]
-    ex = helpers.explain_text(trained["text_model"], text, num_features=6, num_samples=300, seed=0)
+    ex = helpers.explain_text(trained["text_model"], text, num_features=6, num_samples=100, seed=0)
     assert ex.probabilities.shape == (4,) and ex.predicted == int(np.argmax(ex.probabilities))
     assert 1 <= len(ex.weights) <= 6
     words = set(helpers.tokenize_like_keras2(text)) | set(text.split())
@@ -23,7 +23,7 @@ def test_explanation_weights_html_and_chart(trained, small_corpus, tmp_path):
     path = ex.save_html(tmp_path / "explanations" / "ex.html")
     html = path.read_text()
     assert "<html>" in html and "lime" in html.lower()
-    again = helpers.explain_text(trained["text_model"], text, num_features=6, num_samples=300, seed=0)
+    again = helpers.explain_text(trained["text_model"], text, num_features=6, num_samples=100, seed=0)
     assert again.weights == ex.weights  # seeded
 
 
@@ -34,7 +34,7 @@ def test_save_explanation_html_writes_limes_view(trained, small_corpus, tmp_path
     label = int(small_corpus.test_labels[0])
     explanation = LimeTextExplainer(class_names=list(helpers.CLASS_NAMES), random_state=0).explain_instance(
         text, lambda t: helpers.predict_texts(trained["text_model"], t), labels=[label],
-        num_features=5, num_samples=200)
+        num_features=5, num_samples=60)
     shown = helpers.save_explanation_html(explanation, tmp_path, "01_x", [label])
     assert shown == "explanations/01_x.html"
     html = (tmp_path / shown).read_text()
