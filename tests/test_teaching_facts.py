@@ -174,7 +174,8 @@ def test_embedding_lookup_is_asserted_as_a_product():
 def test_gradient_by_position_is_computed():
     code = _cells(BOOKS[2])["own-gradient"].source
     assert "tf.GradientTape()" in code and "tape.gradient(loss, vectors)" in code
-    assert 'padding="pre"' in code and "by_word[padding] = np.nanmean(per_word" in code
+    assert 'padding="pre"' in code and "return np.nanmean(per_word, axis=0)" in code
+    assert "keras.models.clone_model(model)" in code        # at the start and trained, both computed
     assert "ax.plot(" in code and "save_run_figure" in code
 
 
