@@ -210,3 +210,19 @@ def test_pictures_travel_as_attachments(number, picture):
 def test_every_notebook_says_what_to_take_away():
     for path in [PREPARE, *BOOKS.values(), RECIPES]:
         assert "What to take away" in _md(path), path.name
+
+
+def test_draw_script_redraws_the_pictures(tmp_path, monkeypatch):
+    """The committed PNGs are what tools/draw_stacked.py draws (about 1 s with matplotlib)."""
+    import importlib.util
+
+    monkeypatch.syspath_prepend(str(REPO / "tools"))
+    spec = importlib.util.spec_from_file_location("draw_stacked", REPO / "tools" / "draw_stacked.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "FIGURES", tmp_path)
+    written = module.main()
+    assert sorted(p.name for p in written) == ["bidirectional_lstm.png", "stacked_bidirectional_lstm.png",
+                                               "stacked_lstm.png"]
+    for path in written:
+        assert path.read_bytes() == (FOLDER / "figures" / path.name).read_bytes(), path.name
