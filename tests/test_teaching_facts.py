@@ -65,7 +65,8 @@ def test_each_notebook_quotes_its_approachs_lime_words(number):
     assert "TUTORIAL_LIME_WORDS[int(NAME[:2])]" in window and "tutorial_words = [" not in window
     assert f'NAME = "{APPROACHES[number].name}"' in cells["setup"].source   # int(NAME[:2]) is this number
     if number == 1:                                      # 01 names them in its text, too
-        said = re.findall(r"\*([a-z]+)\*", cells["lime-md"].source.split("named words like", 1)[1].split("pointed to Business")[0])
+        sentence = cells["lime-md"].source.split("named words like", 1)[1].split("pointed to Business")[0]
+        said = re.findall(r"\*([a-z]+)\*", sentence)
         assert tuple(said) == TUTORIAL_LIME_WORDS[1]
 
 
