@@ -36,7 +36,7 @@ if [ "${SETUP_DECIDE_ONLY:-}" = 1 ]; then
   if [ "$GPU" = gpu ]; then echo "gpu tensorflow[and-cuda]==$TF_PIN"; else echo cpu; fi
   exit 0
 fi
-want="$( (cat requirements.txt pyproject.toml; [ "$GPU" = gpu ] && echo "gpu") | sha256 | cut -d' ' -f1)"
+want="$( (cat requirements.txt pyproject.toml; if [ "$GPU" = gpu ]; then echo gpu; fi) | sha256 | cut -d' ' -f1)"
 SUPPORTED="3.11, 3.12 or 3.13"
 KERNEL_NAME=lstm-agnews
 KERNEL_DISPLAY_NAME="LSTM AG News"
