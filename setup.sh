@@ -15,7 +15,8 @@
 # GPU: where `nvidia-smi` runs (an NVIDIA GPU and its driver) or SETUP_GPU=1, TensorFlow's CUDA
 # extra is installed at the same pin (tensorflow[and-cuda]==<requirements.txt's pin>: CUDA and cuDNN
 # as pip packages, Linux only); SETUP_GPU=0 forces the CPU-only set-up. The choice is part of the
-# stamp: changing it rebuilds .venv. SETUP_DECIDE_ONLY=1 prints the choice ("gpu" or "cpu") and stops.
+# stamp: changing it rebuilds .venv. SETUP_DECIDE_ONLY=1 prints the choice ("gpu ..." or "cpu") and
+# whether .venv must be rebuilt, and changes nothing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -32,10 +33,6 @@ gpu_choice() {  # prints "gpu" or "cpu"
 }
 GPU="$(gpu_choice)"
 TF_PIN="$(grep -E '^tensorflow==' requirements.txt | head -n 1 | cut -d= -f3)"
-if [ "${SETUP_DECIDE_ONLY:-}" = 1 ]; then
-  if [ "$GPU" = gpu ]; then echo "gpu tensorflow[and-cuda]==$TF_PIN"; else echo cpu; fi
-  exit 0
-fi
 want="$( (cat requirements.txt pyproject.toml; if [ "$GPU" = gpu ]; then echo gpu; fi) | sha256 | cut -d' ' -f1)"
 SUPPORTED="3.11, 3.12 or 3.13"
 KERNEL_NAME=lstm-agnews
@@ -184,6 +181,11 @@ venv_problem() {
 }
 
 problem="$(venv_problem)"
+if [ "${SETUP_DECIDE_ONLY:-}" = 1 ]; then   # what set-up would do, nothing done
+  if [ "$GPU" = gpu ]; then echo "gpu tensorflow[and-cuda]==$TF_PIN"; else echo cpu; fi
+  echo "venv: ${problem:-up to date}"
+  exit 0
+fi
 if [ -z "$problem" ]; then
   jupyter_ready || setup_jupyter
   exit 0
