@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import contextlib
+import importlib.util
+import io
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 
@@ -14,8 +16,17 @@ TOOL = REPO / "tools" / "cell_ids.py"
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
-def _tool(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(TOOL), *map(str, args)], capture_output=True, text=True, timeout=60)
+_spec = importlib.util.spec_from_file_location("cell_ids", TOOL)
+cell_ids = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(cell_ids)
+
+
+def _tool(*args) -> SimpleNamespace:
+    """The command, in this process: its exit status and what it printed."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = cell_ids.main([str(a) for a in args])
+    return SimpleNamespace(returncode=rc, stdout=out.getvalue(), stderr="")
 
 
 def test_new_cells_get_own_names_and_nothing_else_changes(tmp_path):
