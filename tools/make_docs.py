@@ -125,7 +125,7 @@ def main(argv=None) -> int:
         names.append(src.name)
     rows = "\n".join(f"| [{n[:-6]}](notebooks/{n}) | {(target / n).stat().st_size / 1e6:.1f} MB |" for n in names)
     today = datetime.date.today().isoformat()
-    took = (f" The run took {args.took or seconds / 60:.1f} minutes on a {os.cpu_count()}-core CPU without GPU."
+    took = (f" The run took {args.took or seconds / 60:.1f} minutes on a {os.cpu_count()}-core CPU without GPU, shared with other jobs."
             if args.took or not args.reuse else "")
     (DOCS / "README.md").write_text(f"""# Executed notebooks: look without running
 
