@@ -12,13 +12,28 @@
 # .venv/.setup-stamp is written last: a .venv without it (an interrupted set-up) is rebuilt, and so
 # is one made with another Python than PYTHON names, or whose Python no longer runs; for new pins,
 # .venv is rebuilt with the Python it was made with.
+# GPU: where `nvidia-smi` runs (an NVIDIA GPU and its driver) or SETUP_GPU=1, TensorFlow's CUDA
+# extra is installed at the same pin (tensorflow[and-cuda]==<requirements.txt's pin>: CUDA and cuDNN
+# as pip packages, Linux only); SETUP_GPU=0 forces the CPU-only set-up. The choice is part of the
+# stamp: changing it rebuilds .venv. SETUP_DECIDE_ONLY=1 prints the choice ("gpu ..." or "cpu") and
+# whether .venv must be rebuilt, and changes nothing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 VENV=.venv
 STAMP="$VENV/.setup-stamp"   # line 1: hash of the pins; 2: Python version; 3: the interpreter
 sha256() { if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi; }   # macOS: shasum
-want="$(cat requirements.txt pyproject.toml | sha256 | cut -d' ' -f1)"
+# --- GPU or CPU -------------------------------------------------------------------------------
+gpu_choice() {  # prints "gpu" or "cpu"
+  case "${SETUP_GPU:-}" in
+    1) echo gpu; return;;
+    0) echo cpu; return;;
+  esac
+  if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then echo gpu; else echo cpu; fi
+}
+GPU="$(gpu_choice)"
+TF_PIN="$(grep -E '^tensorflow==' requirements.txt | head -n 1 | cut -d= -f3)"
+want="$( (cat requirements.txt pyproject.toml; if [ "$GPU" = gpu ]; then echo gpu; fi) | sha256 | cut -d' ' -f1)"
 SUPPORTED="3.11, 3.12 or 3.13"
 KERNEL_NAME=lstm-agnews
 KERNEL_DISPLAY_NAME="LSTM AG News"
@@ -162,10 +177,15 @@ venv_problem() {
       echo "$VENV was made with Python $v ($e), not with PYTHON=$PYTHON (Python $version)"; return
     fi
   fi
-  [ "$h" = "$want" ] || echo "requirements.txt or pyproject.toml changed"
+  [ "$h" = "$want" ] || echo "requirements.txt, pyproject.toml or the GPU choice changed"
 }
 
 problem="$(venv_problem)"
+if [ "${SETUP_DECIDE_ONLY:-}" = 1 ]; then   # what set-up would do, nothing done
+  if [ "$GPU" = gpu ]; then echo "gpu tensorflow[and-cuda]==$TF_PIN"; else echo cpu; fi
+  echo "venv: ${problem:-up to date}"
+  exit 0
+fi
 if [ -z "$problem" ]; then
   jupyter_ready || setup_jupyter
   exit 0
@@ -223,13 +243,21 @@ install_with_uv() {
   cert="${SSL_CERT_FILE:-${cert:-}}"
   # pip reads all its indexes as one; uv by default stops at the first index that has a package.
   if out="$(export UV_INDEX_STRATEGY=unsafe-best-match ${cert:+SSL_CERT_FILE="$cert"}
-            "$UV" pip install --quiet --python "$VENV/bin/python" "$@" -r requirements.txt 2>&1 &&
+            "$UV" pip install --quiet --python "$VENV/bin/python" "$@" -r requirements.txt ${EXTRA[@]+"${EXTRA[@]}"} 2>&1 &&
             "$UV" pip install --quiet --python "$VENV/bin/python" --no-deps -e . 2>&1)"; then
     return 0
   fi
   say "uv could not install the pins; installing them with pip instead. uv said: $(echo "$out" | tail -n 3)"
   return 1
 }
+
+EXTRA=()   # the GPU set-up adds TensorFlow's CUDA extra, at the same pin, to the one install
+if [ "$GPU" = gpu ]; then
+  why="nvidia-smi found a GPU"; [ "${SETUP_GPU:-}" = 1 ] && why="SETUP_GPU=1"
+  EXTRA=("tensorflow[and-cuda]==$TF_PIN")
+  echo "GPU set-up ($why): installing TensorFlow's CUDA extra too, tensorflow[and-cuda]==$TF_PIN" \
+       "(CUDA and cuDNN as pip packages, Linux only; SETUP_GPU=0 ./setup.sh sets up for the CPU only)."
+fi
 
 echo "Setting up $VENV with Python $PY_VERSION ($PY_EXE, found as $PY_FOUND_AS; first time only: a minute or more)..."
 rm -rf "$VENV"
@@ -238,7 +266,7 @@ if find_uv && echo "Installing the pinned packages with uv $("$UV" --version | c
   :
 else
   echo "Installing the pinned packages with pip..."
-  quiet_pip install --quiet -r requirements.txt
+  quiet_pip install --quiet -r requirements.txt ${EXTRA[@]+"${EXTRA[@]}"}
   quiet_pip install --quiet --no-deps -e .
 fi
 printf '%s\n%s\n%s\n' "$want" "$PY_VERSION" "$PY_EXE" > "$STAMP"

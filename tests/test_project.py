@@ -84,3 +84,27 @@ def test_run_all_rejects_bad_parameters_before_running_anything():
             assert r.returncode != 0, args
             assert word in r.stderr, r.stderr
             assert not os.listdir(out)  # nothing ran, nothing written
+
+
+TUTORIAL_URL = "https://coderzcolumn.com/tutorials/artificial-intelligence/keras-lstm-networks-for-text-classification"
+
+
+def test_readme_is_a_quick_start_with_three_ways_in_and_credit():
+    readme = (REPO / "README.md").read_text()
+    first_screen = "\n".join(readme.splitlines()[:50])
+    for way in ("docs/notebooks/", "./setup.sh && .venv/bin/jupyter lab notebooks/", "./run_all.sh",
+                "Colab", "du -sh .venv", "not tried on Colab itself"):
+        assert way in first_screen, way
+    for credit in ("Keras: LSTM Networks For Text Classification Tasks", "Sunny Solanki", "CoderzColumn", TUTORIAL_URL):
+        assert credit in first_screen, credit
+    prose = re.sub(r"```.*?```", "", readme, flags=re.DOTALL)
+    assert len(prose.split()) <= 1_800, f"README has {len(prose.split())} words outside code blocks"
+    assert "docs/sweeps.md" in readme and "CONTRIBUTING.md" in readme and "docs/instructors.md" in readme
+
+
+def test_an_open_licence_covers_code_and_text_and_credits_the_tutorial():
+    licence = (REPO / "LICENSE").read_text()
+    assert "MIT License" in licence and "Permission is hereby granted, free of charge" in licence
+    assert "Creative Commons Attribution 4.0" in licence and "notebooks' text" in licence
+    assert "Sunny Solanki" in licence and TUTORIAL_URL in licence
+    assert "LICENSE" in (REPO / "README.md").read_text()

@@ -394,3 +394,44 @@ def test_the_kernel_check_stops_a_python_3_10_kernel(tmp_path):
     assert last.startswith("ModuleNotFoundError: This kernel lacks the project's packages ("), last
     assert f"and runs Python {_probe(python)[0]} (the project needs Python 3.11, 3.12 or 3.13)" in last, last
     assert "'LSTM AG News'" in last and "./setup.sh" in last, last
+
+
+# ---------------------------------------------------------------------------------------------
+# GPU or CPU: what setup.sh decides (SETUP_DECIDE_ONLY=1 changes nothing), with a stub nvidia-smi
+# ---------------------------------------------------------------------------------------------
+
+
+def _decide(tmp_path, stub_rc: int | None, setup_gpu: str | None = None) -> list[str]:
+    """setup.sh's decision with a stub nvidia-smi first on PATH that exits stub_rc (None: none at all)."""
+    stubs = tmp_path / f"stubs-{stub_rc}-{setup_gpu}"
+    stubs.mkdir(exist_ok=True)
+    if stub_rc is not None:
+        stub = stubs / "nvidia-smi"
+        stub.write_text(f"#!/bin/sh\necho 'GPU 0: Stub GPU (UUID: GPU-0)'\nexit {stub_rc}\n")
+        stub.chmod(0o755)
+    else:  # shadow any real nvidia-smi: the PATH holds only the stubs folder and setup.sh's tools
+        for tool in TOOLS + ("python3", "sha256sum", "sort", "tr"):
+            found = shutil.which(tool)
+            if found and not (stubs / tool).exists():
+                (stubs / tool).symlink_to(found)
+    path = str(stubs) if stub_rc is None else f"{stubs}{os.pathsep}{os.environ['PATH']}"
+    env = {k: v for k, v in os.environ.items() if k not in ("SETUP_GPU", "PYTHON")}
+    env.update(PATH=path, SETUP_DECIDE_ONLY="1", **({"SETUP_GPU": setup_gpu} if setup_gpu is not None else {}))
+    r = subprocess.run(["bash", str(REPO / "setup.sh")], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.splitlines()
+
+
+def test_setup_chooses_the_cuda_extra_where_nvidia_smi_works(tmp_path):
+    pin = next(l.split("==")[1].strip() for l in (REPO / "requirements.txt").read_text().splitlines()
+               if l.startswith("tensorflow=="))
+    gpu = _decide(tmp_path, 0)
+    assert gpu[0] == f"gpu tensorflow[and-cuda]=={pin}"
+    assert _decide(tmp_path, None)[0] == "cpu"          # no nvidia-smi
+    assert _decide(tmp_path, 9)[0] == "cpu"             # nvidia-smi there, but no GPU or driver
+    assert _decide(tmp_path, 0, "0")[0] == "cpu"        # SETUP_GPU=0 forces the CPU
+    assert _decide(tmp_path, 9, "1")[0] == gpu[0]       # SETUP_GPU=1 asks for the GPU set-up
+    # the choice is part of the stamp: the suite's .venv is current for one choice, not the other
+    venv_lines = {_decide(tmp_path, 0, "1")[1], _decide(tmp_path, 0, "0")[1]}
+    assert "venv: up to date" in venv_lines
+    assert "venv: requirements.txt, pyproject.toml or the GPU choice changed" in venv_lines
