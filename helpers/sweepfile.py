@@ -27,6 +27,12 @@ def expand(spec: dict, source: str = "<sweep>") -> list[tuple[str, dict]]:
     notebooks = spec.get("notebooks")
     if not isinstance(notebooks, list) or not notebooks:
         raise SweepFileError(f"{source}: key 'notebooks': a non-empty list, got {notebooks!r}")
+    from helpers.paths import NOTEBOOKS
+
+    known = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    for nb in notebooks:
+        if not any(k.startswith(f"{nb}_") or k == str(nb) for k in known):
+            raise SweepFileError(f"{source}: key 'notebooks': unknown notebook {nb!r}")
     fixed = spec.get("parameters") or {}
     grid = spec.get("grid") or {}
     for key, value in grid.items():

@@ -24,3 +24,8 @@ def test_bad_files_name_the_place(tmp_path):
 def test_bad_value_is_refused_by_the_notebooks_check():
     with pytest.raises(SweepFileError, match="epochs"):
         expand({"notebooks": ["01"], "grid": {"epochs": [1, 0]}})
+
+
+def test_unknown_notebook_is_refused():
+    with pytest.raises(SweepFileError, match="unknown notebook '09'"):
+        expand({"notebooks": ["01", "09"]})
