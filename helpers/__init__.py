@@ -28,6 +28,8 @@ runs the series. Small modules with one job each:
                             (notebook 06, ``results.md``, ``index.html``)
 - :mod:`helpers.series`     running the whole series with papermill (``./run_all.sh``): the command
                             line and the run, step by step
+- :mod:`helpers.sweepfile`  sweep files (issue 20): a YAML file of notebooks, parameters and grid
+  expanded into checked tasks, one message naming the place for a bad file
 - :mod:`helpers.datacheck`  the series' data check: the AG News files the notebooks need, first
 - :mod:`helpers.progress`   what the terminal shows while a notebook runs (step, epoch, clock)
 - :mod:`helpers.report`     a run folder's ``index.html``
