@@ -50,10 +50,6 @@ def test_the_executed_copy_has_the_notebooks_code_and_ran_cleanly(source):
     assert "Traceback (most recent call last)" not in text
 
 
-PENDING = {"docs/sweeps.md"}
-"""Written on another branch (issue 22's sweep work); remove from here once merged."""
-
-
 def test_every_relative_link_of_the_documents_resolves():
     broken = []
     for doc in [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md"))]:
@@ -64,8 +60,6 @@ def test_every_relative_link_of_the_documents_resolves():
             path, _, anchor = target.partition("#")
             file = (doc.parent / path).resolve() if path else doc
             rel = file.relative_to(REPO).as_posix() if file.is_relative_to(REPO) else str(file)
-            if rel in PENDING:
-                continue
             if not file.exists():
                 broken.append(f"{doc.name}: {target}")
             elif anchor and file.suffix == ".md":

@@ -99,7 +99,7 @@ def test_readme_is_a_quick_start_with_three_ways_in_and_credit():
         assert credit in first_screen, credit
     prose = re.sub(r"```.*?```", "", readme, flags=re.DOTALL)
     assert len(prose.split()) <= 1_800, f"README has {len(prose.split())} words outside code blocks"
-    assert "docs/sweeps.md" in readme and "CONTRIBUTING.md" in readme and "docs/instructors.md" in readme
+    assert "CONTRIBUTING.md" in readme and "docs/instructors.md" in readme
 
 
 def test_an_open_licence_covers_code_and_text_and_credits_the_tutorial():
