@@ -379,7 +379,7 @@ def test_the_kernel_check_stops_an_unsupported_python(tmp_path):
                        cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert r.returncode != 0
     last = r.stderr.strip().splitlines()[-1]
-    assert last.startswith("ImportError: This kernel has Python 3.14.0 (the project needs Python 3.11, 3.12 or 3.13)")
+    assert last.startswith("ImportError: This kernel has Python 3.14.0 (the project needs 3.11, 3.12 or 3.13)")
     assert "'LSTM AG News'" in last and "./setup.sh" in last, last
 
 
@@ -392,7 +392,7 @@ def test_the_kernel_check_stops_a_python_3_10_kernel(tmp_path):
     assert r.returncode != 0
     last = r.stderr.strip().splitlines()[-1]
     assert last.startswith("ModuleNotFoundError: This kernel lacks the project's packages ("), last
-    assert f"and runs Python {_probe(python)[0]} (the project needs Python 3.11, 3.12 or 3.13)" in last, last
+    assert f"and runs Python {_probe(python)[0]} (the project needs 3.11, 3.12 or 3.13)" in last, last
     assert "'LSTM AG News'" in last and "./setup.sh" in last, last
 
 
