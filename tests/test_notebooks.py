@@ -73,7 +73,7 @@ def test_kernel_check_then_parameters_cell_then_check(path):
     assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged 'parameters'"
     i = tagged[0]
     code_cells = [j for j, c in enumerate(nb.cells) if c.cell_type == "code"]
-    assert "find_spec" in nb.cells[code_cells[0]].source, "the first code cell checks the kernel"
+    assert "helpers.kernel.check_kernel(REPO_URL)" in nb.cells[code_cells[0]].source, "the first code cell checks the kernel"
     assert code_cells[1] == i, "the parameters cell is the second code cell, right after the kernel check"
     values = _parameter_assignments(nb.cells[i].source)
     assert values and set(values) <= set(PARAMETER_NAMES), set(values) - set(PARAMETER_NAMES)
@@ -85,20 +85,31 @@ def test_kernel_check_then_parameters_cell_then_check(path):
     assert following.index("check_parameters") < following.index("prepare_output_dir")
 
 
+_BLOCK_HELPERS = ("class _Blocker:  # as where the project's helpers are not installed\n"
+                  "    def find_spec(self, name, *args):\n"
+                  "        if name.split('.')[0] == 'helpers': raise ModuleNotFoundError(name)\n"
+                  "sys.meta_path.insert(0, _Blocker())\n")
+
+
+def _first_cell_stops(tmp_path, prelude: str, **env) -> str:
+    first = next(c for c in nbformat.read(NOTEBOOKS[1], as_version=4).cells if c.cell_type == "code").source
+    r = subprocess.run([sys.executable, "-c", "import importlib.util, sys, types\n" + prelude + first], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=60, env={**os.environ, **env})
+    assert r.returncode != 0, r.stdout
+    return r.stderr.strip().splitlines()[-1]
+
+
 def test_the_kernel_check_names_the_kernel_and_the_command(tmp_path):
-    """With a kernel that lacks the project's packages, the first code cell stops with one sentence."""
-    nb = nbformat.read(NOTEBOOKS[1], as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "code").source
-    # a plain interpreter in which the project's packages cannot be found
-    blocker = ("import importlib.util, sys\n"
-               "real = importlib.util.find_spec\n"
-               "importlib.util.find_spec = lambda name, *a: None if name in ('helpers', 'tensorflow') else real(name, *a)\n")
-    r = subprocess.run([sys.executable, "-c", blocker + first], cwd=tmp_path, capture_output=True, text=True,
-                       timeout=60)
-    assert r.returncode != 0
-    last = r.stderr.strip().splitlines()[-1]
-    assert last.startswith("ModuleNotFoundError: This kernel lacks the project's packages (helpers, tensorflow)")
-    assert "'LSTM AG News'" in last and "./setup.sh" in last
+    """With a kernel that lacks the project's packages, the first code cell stops with one sentence:
+    what is missing (helpers.kernel.check_kernel) or, where helpers itself cannot be imported, that."""
+    # helpers importable, TensorFlow and LIME not found
+    last = _first_cell_stops(tmp_path, "real = importlib.util.find_spec\nimportlib.util.find_spec = "
+                             "lambda name, *a: None if name in ('tensorflow', 'lime') else real(name, *a)\n")
+    assert last.startswith("ModuleNotFoundError: This kernel lacks the project's packages (tensorflow, lime): "), last
+    assert "'LSTM AG News'" in last and "./setup.sh" in last, last
+    last = _first_cell_stops(tmp_path, _BLOCK_HELPERS)
+    assert last.startswith("ModuleNotFoundError: This kernel cannot import the project's package helpers: "), last
+    assert "'LSTM AG News'" in last and "./setup.sh" in last, last
 
 
 @pytest.mark.parametrize("approach", APPROACHES.values(), ids=lambda a: a.name)
@@ -393,20 +404,18 @@ def test_notebook_parameters_are_relative_to_the_run_folder(tmp_path, monkeypatc
 
 
 def test_the_kernel_check_gives_the_colab_steps(tmp_path):
-    """In a Colab runtime without the project's packages, the first code cell says what to run there:
-    clone the repository named by REPO_URL, install the pinned requirements, restart, %cd notebooks/."""
-    nb = nbformat.read(NOTEBOOKS[1], as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "code").source
-    blocker = ("import importlib.util, sys, types\n"
-               "sys.modules['google.colab'] = types.ModuleType('google.colab')\n"
-               "real = importlib.util.find_spec\n"
-               "importlib.util.find_spec = lambda name, *a: None if name == 'helpers' else real(name, *a)\n")
-    env = {**os.environ, "REPO_URL": "https://example.org/someone/fork.git"}
-    r = subprocess.run([sys.executable, "-c", blocker + first], cwd=tmp_path, capture_output=True, text=True,
-                       timeout=60, env=env)
-    last = r.stderr.strip().splitlines()[-1]
-    assert last.startswith("ModuleNotFoundError: This kernel lacks the project's packages (helpers)"), last
-    for step in ("git clone https://example.org/someone/fork.git lstm-agnews",
-                 "pip install -q -r lstm-agnews/requirements.txt -e lstm-agnews", "Restart", "%cd lstm-agnews/notebooks"):
-        assert step in last, (step, last)
-    assert "./setup.sh" not in last
+    """In a Colab runtime, the first code cell says what to run there, both before the repository is
+    cloned (helpers cannot be imported: the cell's own sentence) and after (TensorFlow missing:
+    helpers.kernel's): clone the repository named by REPO_URL, install the pins, restart, %cd notebooks/."""
+    colab = "sys.modules['google.colab'] = types.ModuleType('google.colab')\n"
+    no_tensorflow = ("real = importlib.util.find_spec\n"
+                     "importlib.util.find_spec = lambda name, *a: None if name == 'tensorflow' else real(name, *a)\n")
+    for prelude, start in ((_BLOCK_HELPERS, "cannot import the project's package helpers: "),
+                           (no_tensorflow, "lacks the project's packages (tensorflow): ")):
+        last = _first_cell_stops(tmp_path, colab + prelude, REPO_URL="https://example.org/someone/fork.git")
+        assert last.startswith(f"ModuleNotFoundError: This kernel {start}in a Colab cell run !git clone "), last
+        for step in ("git clone https://example.org/someone/fork.git lstm-agnews",
+                     "pip install -q -r lstm-agnews/requirements.txt -e lstm-agnews", "Restart",
+                     "%cd lstm-agnews/notebooks"):
+            assert step in last, (step, last)
+        assert "./setup.sh" not in last
