@@ -129,10 +129,43 @@ def test_approach_notebook_defaults_are_the_tutorials(approach):
     assert values["data_source"] == "ag_news" and values["output_dir"] is None
 
 
-def test_summary_notebook_takes_only_output_dir():
+def test_summary_notebook_takes_output_dir_and_sweep_dir():
     nb = nbformat.read(REPO / "notebooks" / "06_results_summary.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "parameters" in _tags(c))
-    assert _parameter_assignments(cell.source) == {"output_dir": None}
+    assert _parameter_assignments(cell.source) == {"output_dir": None, "sweep_dir": None}
+
+
+SWEEP_CSV = """task,notebook,seed,test_accuracy,macro_f1,fit_seconds,worker,status,error
+a0,01_lstm_25_tokens,0,0.80,0.79,10.5,w1,ok,
+a1,01_lstm_25_tokens,1,0.82,0.81,10.1,w2,ok,
+a2,01_lstm_25_tokens,2,0.79,0.78,10.7,w1,ok,
+b0,02_lstm_50_tokens,0,0.65,0.60,12.0,w2,ok,
+b1,02_lstm_50_tokens,1,0.81,0.80,12.2,w1,ok,
+b2,02_lstm_50_tokens,2,,,,w2,failed,"MemoryError: out of memory"
+"""
+
+
+def test_summary_reads_a_sweep(tmp_path):
+    """06 with sweep_dir: the runs with status ok, per notebook mean, std, min-max and n of the test
+    accuracy beside the published figure, and its chart; an empty run folder otherwise."""
+    import papermill as pm
+
+    (tmp_path / "sweep").mkdir()
+    (tmp_path / "sweep" / "sweep.csv").write_text(SWEEP_CSV)
+    pm.execute_notebook(str(REPO / "notebooks" / "06_results_summary.ipynb"), str(tmp_path / "06.ipynb"),
+                        parameters={"output_dir": str(tmp_path / "run"), "sweep_dir": str(tmp_path / "sweep")},
+                        kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    text = _outputs_text(nbformat.read(tmp_path / "06.ipynb", as_version=4))
+    assert "5 of 6 runs finished (status ok)" in text, text
+    table = text[text.index("range (points)"):]
+    one = re.search(r"01_lstm_25_tokens +([\d.]+) +([\d.]+) +0\.79 +0\.82 +3 +3\.0 +0\.9018", table)
+    two = re.search(r"02_lstm_50_tokens +([\d.]+) +([\d.]+) +0\.65 +0\.81 +2 +16\.0 +0\.9147", table)
+    assert one and two, table
+    assert float(one[1]) == pytest.approx((0.80 + 0.82 + 0.79) / 3, abs=1e-4)
+    assert float(one[2]) == pytest.approx(0.015275, abs=1e-4)           # the sample std (n - 1)
+    assert float(two[1]) == pytest.approx(0.73, abs=1e-4)
+    assert (tmp_path / "run" / "figures" / "06_results_summary_seed_spread.png").read_bytes()[:4] == b"\x89PNG"
+    assert "approaches missing: 01_lstm_25_tokens" in text
 
 
 def test_summary_runs_last():
