@@ -1,13 +1,41 @@
-"""The package versions a notebook's kernel must have, checked by every notebook's first code cell.
+"""Whether a notebook's kernel is the project's: every notebook's first code cell calls :func:`check_kernel`.
 
-The cell itself first checks the Python (3.11-3.13) and that the project's packages are there at
-all (it cannot import this module otherwise), then calls :func:`check_versions`. Versions are read
-from the installed packages' metadata, so nothing heavy (TensorFlow) is imported here.
+Standard library only, and written to parse on Python 3.8 and later, so that it runs (and says
+what is wrong) on a kernel that is not the project's: an older or newer Python, the project's
+packages missing or too old. Versions are read from the installed packages' metadata; nothing
+heavy (TensorFlow) is imported here.
+
+The first cell needs one fallback of its own: where ``helpers`` itself cannot be imported (another
+kernel, Colab before the repository is cloned) it says what to do in one sentence, in the words of
+:func:`what_to_do`.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
+import sys
+
+PYTHONS = ((3, 11), (3, 13))
+"""The oldest and newest Python the project supports (pyproject.toml's ``requires-python``)."""
+
+PACKAGES = ("helpers", "tensorflow", "keras", "sklearn", "lime", "matplotlib", "pandas")
+"""What the notebooks import (import names)."""
+
+PLACEHOLDER_URL = "https://github.com/OWNER/REPOSITORY.git"
+"""REPO_URL where no ``REPO_URL`` is set: whoever publishes the repository puts its address here."""
+
+
+def what_to_do(repo_url: str = PLACEHOLDER_URL, colab: bool | None = None) -> str:
+    """What to do when the kernel is not the project's: the Colab steps in a Colab runtime
+    (``google.colab`` imported), else the project's kernel or ``./setup.sh``."""
+    if colab is None:
+        colab = "google.colab" in sys.modules
+    if colab:
+        return (f"in a Colab cell run !git clone {repo_url} lstm-agnews && pip install -q -r lstm-agnews/requirements.txt "
+                "-e lstm-agnews, then Runtime > Restart session, then %cd lstm-agnews/notebooks and run the notebook again.")
+    return ("pick the kernel 'LSTM AG News' in Kernel > Change Kernel, or run ./setup.sh and open the notebooks "
+            "with .venv/bin/jupyter lab.")
 
 
 def installed_version(*distributions: str) -> str | None:
@@ -37,3 +65,22 @@ def check_versions(todo: str) -> None:
         wrong.append(f"TensorFlow {tensorflow} (Keras 3 needs TensorFlow 2.16 or later)")
     if wrong:
         raise ImportError(f"This kernel has {' and '.join(wrong)}: {todo}")
+
+
+def check_kernel(repo_url: str = PLACEHOLDER_URL) -> None:
+    """Stop, saying what this kernel lacks and what to do, unless it runs Python 3.11-3.13 with the
+    project's packages, Keras 3 and TensorFlow 2.16 or later.
+
+    Raises ``ModuleNotFoundError`` when packages are missing (naming them, and the Python when it is
+    outside 3.11-3.13 too), else ``ImportError`` for an unsupported Python or old Keras/TensorFlow.
+    """
+    todo = what_to_do(repo_url)
+    python = "" if PYTHONS[0] <= sys.version_info[:2] <= PYTHONS[1] else (
+        "Python %d.%d.%d (the project needs 3.11, 3.12 or 3.13)" % tuple(sys.version_info[:3]))
+    missing = [name for name in PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        runs = f" and runs {python}" if python else ""
+        raise ModuleNotFoundError(f"This kernel lacks the project's packages ({', '.join(missing)}){runs}: {todo}")
+    if python:
+        raise ImportError(f"This kernel has {python}: {todo}")
+    check_versions(todo)

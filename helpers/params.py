@@ -84,6 +84,18 @@ def _path_check(none_means: str, empty_is_none: bool = False):
     return check
 
 
+def _sweep_dir_check(name, v):
+    """None, or a folder that holds a sweep's ``sweep.csv`` (notebook 06 reads it)."""
+    if v is None:
+        return None
+    if not isinstance(v, str) or not v.strip():
+        raise ParameterError(f"{name} must be a sweep's folder (text) or None; got {v!r} ({type(v).__name__})")
+    if not (Path(v) / "sweep.csv").is_file():
+        where = "does not exist" if not Path(v).exists() else "has no sweep.csv"
+        raise ParameterError(f"{name} must be a sweep's folder (one with sweep.csv) or None; {v!r} {where}")
+    return v
+
+
 PARAMETERS = {
     "max_tokens": _int_check(1, 1000),
     "embed_len": _int_check(1, 1024),
@@ -97,6 +109,7 @@ PARAMETERS = {
     "data_dir": _path_check("", empty_is_none=True),
     "output_dir": _path_check(" (the repository's runs/notebooks)"),
     "lime_samples": _int_check(10, 100_000),
+    "sweep_dir": _sweep_dir_check,
 }
 """Every parameter a notebook of the series may take, with its check."""
 

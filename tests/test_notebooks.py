@@ -73,7 +73,7 @@ def test_kernel_check_then_parameters_cell_then_check(path):
     assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged 'parameters'"
     i = tagged[0]
     code_cells = [j for j, c in enumerate(nb.cells) if c.cell_type == "code"]
-    assert "find_spec" in nb.cells[code_cells[0]].source, "the first code cell checks the kernel"
+    assert "helpers.kernel.check_kernel(REPO_URL)" in nb.cells[code_cells[0]].source, "the first code cell checks the kernel"
     assert code_cells[1] == i, "the parameters cell is the second code cell, right after the kernel check"
     values = _parameter_assignments(nb.cells[i].source)
     assert values and set(values) <= set(PARAMETER_NAMES), set(values) - set(PARAMETER_NAMES)
@@ -85,20 +85,31 @@ def test_kernel_check_then_parameters_cell_then_check(path):
     assert following.index("check_parameters") < following.index("prepare_output_dir")
 
 
+_BLOCK_HELPERS = ("class _Blocker:  # as where the project's helpers are not installed\n"
+                  "    def find_spec(self, name, *args):\n"
+                  "        if name.split('.')[0] == 'helpers': raise ModuleNotFoundError(name)\n"
+                  "sys.meta_path.insert(0, _Blocker())\n")
+
+
+def _first_cell_stops(tmp_path, prelude: str, **env) -> str:
+    first = next(c for c in nbformat.read(NOTEBOOKS[1], as_version=4).cells if c.cell_type == "code").source
+    r = subprocess.run([sys.executable, "-c", "import importlib.util, sys, types\n" + prelude + first], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=60, env={**os.environ, **env})
+    assert r.returncode != 0, r.stdout
+    return r.stderr.strip().splitlines()[-1]
+
+
 def test_the_kernel_check_names_the_kernel_and_the_command(tmp_path):
-    """With a kernel that lacks the project's packages, the first code cell stops with one sentence."""
-    nb = nbformat.read(NOTEBOOKS[1], as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "code").source
-    # a plain interpreter in which the project's packages cannot be found
-    blocker = ("import importlib.util, sys\n"
-               "real = importlib.util.find_spec\n"
-               "importlib.util.find_spec = lambda name, *a: None if name in ('helpers', 'tensorflow') else real(name, *a)\n")
-    r = subprocess.run([sys.executable, "-c", blocker + first], cwd=tmp_path, capture_output=True, text=True,
-                       timeout=60)
-    assert r.returncode != 0
-    last = r.stderr.strip().splitlines()[-1]
-    assert last.startswith("ModuleNotFoundError: This kernel lacks the project's packages (helpers, tensorflow)")
-    assert "'LSTM AG News'" in last and "./setup.sh" in last
+    """With a kernel that lacks the project's packages, the first code cell stops with one sentence:
+    what is missing (helpers.kernel.check_kernel) or, where helpers itself cannot be imported, that."""
+    # helpers importable, TensorFlow and LIME not found
+    last = _first_cell_stops(tmp_path, "real = importlib.util.find_spec\nimportlib.util.find_spec = "
+                             "lambda name, *a: None if name in ('tensorflow', 'lime') else real(name, *a)\n")
+    assert last.startswith("ModuleNotFoundError: This kernel lacks the project's packages (tensorflow, lime): "), last
+    assert "'LSTM AG News'" in last and "./setup.sh" in last, last
+    last = _first_cell_stops(tmp_path, _BLOCK_HELPERS)
+    assert last.startswith("ModuleNotFoundError: This kernel cannot import the project's package helpers: "), last
+    assert "'LSTM AG News'" in last and "./setup.sh" in last, last
 
 
 @pytest.mark.parametrize("approach", APPROACHES.values(), ids=lambda a: a.name)
@@ -118,10 +129,43 @@ def test_approach_notebook_defaults_are_the_tutorials(approach):
     assert values["data_source"] == "ag_news" and values["output_dir"] is None
 
 
-def test_summary_notebook_takes_only_output_dir():
+def test_summary_notebook_takes_output_dir_and_sweep_dir():
     nb = nbformat.read(REPO / "notebooks" / "06_results_summary.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "parameters" in _tags(c))
-    assert _parameter_assignments(cell.source) == {"output_dir": None}
+    assert _parameter_assignments(cell.source) == {"output_dir": None, "sweep_dir": None}
+
+
+SWEEP_CSV = """task,notebook,seed,test_accuracy,macro_f1,fit_seconds,worker,status,error
+a0,01_lstm_25_tokens,0,0.80,0.79,10.5,w1,ok,
+a1,01_lstm_25_tokens,1,0.82,0.81,10.1,w2,ok,
+a2,01_lstm_25_tokens,2,0.79,0.78,10.7,w1,ok,
+b0,02_lstm_50_tokens,0,0.65,0.60,12.0,w2,ok,
+b1,02_lstm_50_tokens,1,0.81,0.80,12.2,w1,ok,
+b2,02_lstm_50_tokens,2,,,,w2,failed,"MemoryError: out of memory"
+"""
+
+
+def test_summary_reads_a_sweep(tmp_path):
+    """06 with sweep_dir: the runs with status ok, per notebook mean, std, min-max and n of the test
+    accuracy beside the published figure, and its chart; an empty run folder otherwise."""
+    import papermill as pm
+
+    (tmp_path / "sweep").mkdir()
+    (tmp_path / "sweep" / "sweep.csv").write_text(SWEEP_CSV)
+    pm.execute_notebook(str(REPO / "notebooks" / "06_results_summary.ipynb"), str(tmp_path / "06.ipynb"),
+                        parameters={"output_dir": str(tmp_path / "run"), "sweep_dir": str(tmp_path / "sweep")},
+                        kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    text = _outputs_text(nbformat.read(tmp_path / "06.ipynb", as_version=4))
+    assert "5 of 6 runs finished (status ok)" in text, text
+    table = text[text.index("range (points)"):]
+    one = re.search(r"01_lstm_25_tokens +([\d.]+) +([\d.]+) +0\.79 +0\.82 +3 +3\.0 +0\.9018", table)
+    two = re.search(r"02_lstm_50_tokens +([\d.]+) +([\d.]+) +0\.65 +0\.81 +2 +16\.0 +0\.9147", table)
+    assert one and two, table
+    assert float(one[1]) == pytest.approx((0.80 + 0.82 + 0.79) / 3, abs=1e-4)
+    assert float(one[2]) == pytest.approx(0.015275, abs=1e-4)           # the sample std (n - 1)
+    assert float(two[1]) == pytest.approx(0.73, abs=1e-4)
+    assert (tmp_path / "run" / "figures" / "06_results_summary_seed_spread.png").read_bytes()[:4] == b"\x89PNG"
+    assert "approaches missing: 01_lstm_25_tokens" in text
 
 
 def test_summary_runs_last():
@@ -393,20 +437,18 @@ def test_notebook_parameters_are_relative_to_the_run_folder(tmp_path, monkeypatc
 
 
 def test_the_kernel_check_gives_the_colab_steps(tmp_path):
-    """In a Colab runtime without the project's packages, the first code cell says what to run there:
-    clone the repository named by REPO_URL, install the pinned requirements, restart, %cd notebooks/."""
-    nb = nbformat.read(NOTEBOOKS[1], as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "code").source
-    blocker = ("import importlib.util, sys, types\n"
-               "sys.modules['google.colab'] = types.ModuleType('google.colab')\n"
-               "real = importlib.util.find_spec\n"
-               "importlib.util.find_spec = lambda name, *a: None if name == 'helpers' else real(name, *a)\n")
-    env = {**os.environ, "REPO_URL": "https://example.org/someone/fork.git"}
-    r = subprocess.run([sys.executable, "-c", blocker + first], cwd=tmp_path, capture_output=True, text=True,
-                       timeout=60, env=env)
-    last = r.stderr.strip().splitlines()[-1]
-    assert last.startswith("ModuleNotFoundError: This kernel lacks the project's packages (helpers)"), last
-    for step in ("git clone https://example.org/someone/fork.git lstm-agnews",
-                 "pip install -q -r lstm-agnews/requirements.txt -e lstm-agnews", "Restart", "%cd lstm-agnews/notebooks"):
-        assert step in last, (step, last)
-    assert "./setup.sh" not in last
+    """In a Colab runtime, the first code cell says what to run there, both before the repository is
+    cloned (helpers cannot be imported: the cell's own sentence) and after (TensorFlow missing:
+    helpers.kernel's): clone the repository named by REPO_URL, install the pins, restart, %cd notebooks/."""
+    colab = "sys.modules['google.colab'] = types.ModuleType('google.colab')\n"
+    no_tensorflow = ("real = importlib.util.find_spec\n"
+                     "importlib.util.find_spec = lambda name, *a: None if name == 'tensorflow' else real(name, *a)\n")
+    for prelude, start in ((_BLOCK_HELPERS, "cannot import the project's package helpers: "),
+                           (no_tensorflow, "lacks the project's packages (tensorflow): ")):
+        last = _first_cell_stops(tmp_path, colab + prelude, REPO_URL="https://example.org/someone/fork.git")
+        assert last.startswith(f"ModuleNotFoundError: This kernel {start}in a Colab cell run !git clone "), last
+        for step in ("git clone https://example.org/someone/fork.git lstm-agnews",
+                     "pip install -q -r lstm-agnews/requirements.txt -e lstm-agnews", "Restart",
+                     "%cd lstm-agnews/notebooks"):
+            assert step in last, (step, last)
+        assert "./setup.sh" not in last

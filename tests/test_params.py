@@ -136,3 +136,16 @@ def test_lstm_units_of_the_wrong_shape_fail_at_once(notebook, units, words):
     with pytest.raises(ParameterError) as e:
         check_parameters({"In": [], **GOOD, "lstm_units": units}, notebook=notebook)
     assert str(e.value).startswith("lstm_units must be") and words in str(e.value) and repr(units) in str(e.value)
+
+
+def test_sweep_dir_is_none_or_a_folder_with_sweep_csv(tmp_path):
+    """Notebook 06's sweep_dir: None, or a sweep's folder; anything else fails at once, named."""
+    assert validate_parameters({"sweep_dir": None}) == {"sweep_dir": None}
+    (tmp_path / "sweep.csv").write_text("task,notebook,seed,test_accuracy,macro_f1,fit_seconds,worker,status,error\n")
+    assert validate_parameters({"sweep_dir": str(tmp_path)}) == {"sweep_dir": str(tmp_path)}
+    for value, words in ((str(tmp_path / "nowhere"), "does not exist"), (str(tmp_path / "empty"), "has no sweep.csv"),
+                         (3, "(int)"), ("", "(str)")):
+        (tmp_path / "empty").mkdir(exist_ok=True)
+        with pytest.raises(ParameterError) as e:
+            validate_parameters({"sweep_dir": value})
+        assert str(e.value).startswith("sweep_dir must be a sweep's folder") and words in str(e.value), str(e.value)

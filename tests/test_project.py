@@ -34,7 +34,7 @@ def test_environment_yml_mirrors_requirements():
 
 
 def test_one_python_range_everywhere():
-    """pyproject.toml, environment.yml, setup.sh and the notebooks' kernel check name the same
+    """pyproject.toml, environment.yml, setup.sh and the notebooks' kernel check (helpers/kernel.py) name the same
     supported Pythons: 3.11, 3.12 and 3.13."""
     import tomllib
 
@@ -42,7 +42,8 @@ def test_one_python_range_everywhere():
     assert "  - python>=3.11,<3.14\n" in (REPO / "environment.yml").read_text()
     setup = (REPO / "setup.sh").read_text()
     assert 'SUPPORTED="3.11, 3.12 or 3.13"' in setup and "3.11.*|3.12.*|3.13.*)" in setup
-    assert "(3, 11) <= sys.version_info[:2] <= (3, 13)" in (REPO / "notebooks" / "00_prepare_data.ipynb").read_text()
+    kernel = (REPO / "helpers" / "kernel.py").read_text()
+    assert "PYTHONS = ((3, 11), (3, 13))" in kernel and "the project needs 3.11, 3.12 or 3.13" in kernel
 
 
 def test_ci_calls_exactly_the_readme_test_command():

@@ -374,8 +374,10 @@ def test_the_kernel_check_stops_a_kernel_with_keras_2(fakes, words, tmp_path):
 
 
 def test_the_kernel_check_stops_an_unsupported_python(tmp_path):
-    """A Python outside 3.11-3.13 (simulated: this Python reporting 3.14.0) stops the notebook."""
-    r = subprocess.run([sys.executable, "-c", "import sys\nsys.version_info = (3, 14, 0, 'final', 0)\n" + _kernel_check()],
+    """A Python outside 3.11-3.13 (simulated: this Python reporting 3.14.0 once helpers is imported,
+    as NumPy would not import on this Python under another version) stops the notebook."""
+    simulate = "import sys, helpers.kernel\nsys.version_info = (3, 14, 0, 'final', 0)\n"
+    r = subprocess.run([sys.executable, "-c", simulate + _kernel_check()],
                        cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert r.returncode != 0
     last = r.stderr.strip().splitlines()[-1]
@@ -384,14 +386,21 @@ def test_the_kernel_check_stops_an_unsupported_python(tmp_path):
 
 
 def test_the_kernel_check_stops_a_python_3_10_kernel(tmp_path):
-    """A real Python 3.10 (no project packages, an unsupported version) stops with both said."""
+    """A real Python 3.10 (no project packages, an unsupported version): the first cell stops with its
+    own sentence (helpers cannot be imported there), and helpers/kernel.py itself, which needs only
+    the standard library, runs on it and says both what is missing and that the Python is too old."""
     python = find_python("3.10")
     if python is None:
         pytest.skip("no Python 3.10 here (pyenv or PATH)")
     r = subprocess.run([python, "-I", "-c", _kernel_check()], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert r.returncode != 0
     last = r.stderr.strip().splitlines()[-1]
-    assert last.startswith("ModuleNotFoundError: This kernel lacks the project's packages ("), last
+    assert last.startswith("ModuleNotFoundError: This kernel cannot import the project's package helpers: "), last
+    assert "'LSTM AG News'" in last and "./setup.sh" in last, last
+    check = f"import runpy; runpy.run_path({str(REPO / 'helpers' / 'kernel.py')!r})['check_kernel']()"
+    r = subprocess.run([python, "-I", "-c", check], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("ModuleNotFoundError: This kernel lacks the project's packages (helpers, tensorflow, "), last
     assert f"and runs Python {_probe(python)[0]} (the project needs 3.11, 3.12 or 3.13)" in last, last
     assert "'LSTM AG News'" in last and "./setup.sh" in last, last
 
