@@ -1,5 +1,5 @@
 """Every notebook's exercises: each has a hint and a solution a learner can reveal, and each solution
-runs as written.
+survives Run All: applied as written, the whole notebook runs after it.
 
 The format (one markdown cell with id ``exercises`` at the end of every notebook):
 
@@ -8,15 +8,14 @@ The format (one markdown cell with id ``exercises`` at the end of every notebook
 - the cell's metadata ``"exercises"``: one entry per numbered item, in order, with ``title``,
   optional ``parameters`` (as ``-p NAME VALUE`` would set them), ``edits`` (``{"cell", "old",
   "new"}``: ``old`` occurs exactly once in that code cell and becomes ``new``), ``insert``
-  (``{"after", "source"}``: a new code cell after that cell), ``run_until`` (the id of the last cell
-  to run; cells inserted right after it run too) and an optional ``check`` (code run last, asserting
-  what the solution says to expect). Every ``new`` and every inserted ``source`` appears word for
+  (``{"after", "source"}``: a new code cell after that cell) and an optional ``check`` (code run
+  after the whole notebook, asserting what the solution says to expect). Every ``new`` and every inserted ``source`` appears word for
   word in that exercise's solution text, so the text and the test cannot drift apart.
 
 A solution runs on the generated corpus with tiny parameters (:data:`TINY`, for the names the
-notebook's ``parameters`` cell defines; then the exercise's own), its notebook's code cells from
-the first through ``run_until`` with a papermill-like ``# Parameters`` cell after the parameters
-cell, then its check. All exercises share one Jupyter kernel ("python3", this interpreter), with
+notebook's ``parameters`` cell defines; then the exercise's own), EVERY code cell of its notebook
+in order (as Run All would: a demo after the solution that breaks under it fails the test) with a
+papermill-like ``# Parameters`` cell after the parameters cell, then its check. All exercises share one Jupyter kernel ("python3", this interpreter), with
 ``%reset -f`` and ``keras.backend.clear_session()`` between two of them, so TensorFlow is imported
 once for the whole file.
 """
@@ -153,8 +152,8 @@ def check_texts(nb, name: str) -> list[str]:
         solution = "\n".join(blocks.get("Solution", []))
         if not entry.get("title"):
             problems.append(f"{where}: its metadata entry has no title")
-        if entry.get("run_until") not in code_ids:
-            problems.append(f"{where}: run_until {entry.get('run_until')!r} is not a code cell's id")
+        if "run_until" in entry:
+            problems.append(f"{where}: 'run_until' is gone: every solution runs the whole notebook")
         for edit in entry.get("edits", []):
             if edit.get("cell") not in code_ids:
                 problems.append(f"{where}: edit of {edit.get('cell')!r}, which is not a code cell's id")
@@ -203,8 +202,6 @@ def solution_cells(nb, entry: dict, output_dir: Path) -> list[tuple[str, str]]:
             cells.append(("injected-parameters",
                           "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items())))
         cells.extend((f"inserted after {c.id}", s) for s in inserts.get(c.id, []))
-        if c.id == entry["run_until"]:
-            break
     if entry.get("check"):
         cells.append(("check", entry["check"]))
     return cells
@@ -303,7 +300,7 @@ def fake_notebook(folder: Path, exercises: list[dict], markdown: str = FAKE_EXER
     nb.cells = [nbformat.v4.new_code_cell("x = 1", id="start"),
                 nbformat.v4.new_code_cell("n = 5", id="parameters", metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell("y = x + n", id="compute"),
-                nbformat.v4.new_code_cell("raise RuntimeError('never runs: after run_until')", id="later"),
+                nbformat.v4.new_code_cell("w = 1 / (y - 2)", id="later"),
                 nbformat.v4.new_markdown_cell(markdown, id="exercises",
                                               metadata={"exercises": exercises})]
     path = folder / "99_fake.ipynb"
@@ -311,10 +308,10 @@ def fake_notebook(folder: Path, exercises: list[dict], markdown: str = FAKE_EXER
     return path
 
 
-GOOD = {"title": "Add one", "parameters": {"n": 1}, "run_until": "compute",
+GOOD = {"title": "Add one", "parameters": {"n": 1},
         "edits": [{"cell": "compute", "old": "y = x + n", "new": "y = x + n + 1"}],
         "check": "assert y == 3"}
-BROKEN = {"title": "Divide", "parameters": {"n": 1}, "run_until": "compute",
+BROKEN = {"title": "Divide", "parameters": {"n": 1},
           "insert": [{"after": "compute", "source": "z = y / (n - 1)"}], "check": "assert z"}
 
 
@@ -331,6 +328,11 @@ def test_the_harness_reports_a_broken_solution(tmp_path, kernel):
     wrong = dict(GOOD, check="assert y == 4, 'y is not 4'")
     failures, _ = run_solutions(fake_notebook(tmp_path, [wrong, GOOD]), kernel, tmp_path / "runs2")
     assert len(failures) == 1 and "exercise 1 ('Add one'): cell 'check' failed: AssertionError: y is not 4" in failures[0]
+    # a solution that breaks a cell AFTER the one it changes fails (Run All reaches that cell)
+    breaks_later = {"title": "Add one", "parameters": {"n": 1}}
+    failures, _ = run_solutions(fake_notebook(tmp_path, [GOOD, breaks_later]), kernel, tmp_path / "runs3")
+    assert len(failures) == 1, failures
+    assert failures[0].startswith("notebook 99_fake, exercise 2 ('Add one'): cell 'later' failed: ZeroDivisionError")
 
 
 def test_the_harness_checks_the_text(tmp_path):
@@ -361,5 +363,5 @@ def test_an_edit_must_match_exactly_once(tmp_path):
     with pytest.raises(AssertionError, match="occurs 0 times"):
         solution_cells(nb, entry, tmp_path)
     cells = solution_cells(nb, GOOD, tmp_path)
-    assert [cid for cid, _ in cells] == ["start", "parameters", "injected-parameters", "compute", "check"]
+    assert [cid for cid, _ in cells] == ["start", "parameters", "injected-parameters", "compute", "later", "check"]
     assert cells[2][1] == f"# Parameters\noutput_dir = {str(tmp_path)!r}\nn = 1\n"
