@@ -17,9 +17,12 @@ The format (one markdown cell with id ``exercises`` at the end of every notebook
 A solution runs on the generated corpus with tiny parameters (:data:`TINY`, for the names the
 notebook's ``parameters`` cell defines; then the exercise's own), EVERY code cell of its notebook
 in order (as Run All would: a demo after the solution that breaks under it fails the test) with a
-papermill-like ``# Parameters`` cell after the parameters cell, then its check. All exercises share one Jupyter kernel ("python3", this interpreter), with
-``%reset -f`` and ``keras.backend.clear_session()`` between two of them, so TensorFlow is imported
-once for the whole file.
+papermill-like ``# Parameters`` cell after the parameters cell, then its check. All exercises share one Jupyter kernel ("python3", this interpreter), so TensorFlow
+is imported once for the whole file. Between two notebooks (and after a failed solution) the kernel
+forgets everything (``%reset -f``, ``keras.backend.clear_session()``); between two exercises of one
+notebook it does NOT, as a learner who applies the next solution and clicks Run All again keeps the
+kernel: every exercise after the first is also "Run All a second time in one kernel" (variables
+and Keras state left by the previous run must not break it).
 """
 
 from __future__ import annotations
@@ -76,11 +79,16 @@ class ExerciseKernel:
         tail = "\n".join(tb.strip().splitlines()[-12:])
         return f"{content.get('ename')}: {content.get('evalue')}\n{tail}"
 
-    def reset(self, folder: Path) -> None:
-        """Forget the previous exercise: Keras' state, open figures, every variable; work in ``folder``."""
+    def reset(self, folder: Path, forget: bool = True) -> None:
+        """Work in ``folder``; with ``forget``, first forget the previous run: Keras' state, open
+        figures, every variable (a dead kernel is restarted either way)."""
         if not self.km.is_alive():
             self.km.restart_kernel(now=True)
             self.kc.wait_for_ready(timeout=120)
+            forget = True
+        if not forget:
+            self.run(f"import os as _os; _os.chdir({str(folder)!r}); del _os")
+            return
         self.run("import sys as _sys\n"
                  "if 'keras' in _sys.modules: _sys.modules['keras'].backend.clear_session()\n"
                  "if 'matplotlib.pyplot' in _sys.modules: _sys.modules['matplotlib.pyplot'].close('all')\n"
@@ -220,7 +228,7 @@ def run_solutions(nb_path: Path, kernel: ExerciseKernel, tmp: Path) -> tuple[lis
         start = time.perf_counter()
         output_dir = tmp / f"{name}_exercise_{number}"
         output_dir.mkdir(parents=True)
-        kernel.reset(nb_path.parent)
+        kernel.reset(nb_path.parent, forget=number == 1 or bool(failures))
         try:
             cells = solution_cells(nb, entry, output_dir)
         except (AssertionError, KeyError) as e:

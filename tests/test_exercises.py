@@ -107,6 +107,13 @@ def test_the_harness_reports_a_broken_solution(tmp_path, kernel):
     failures, _ = run_solutions(fake_notebook(tmp_path, [GOOD, breaks_later]), kernel, tmp_path / "runs3")
     assert len(failures) == 1, failures
     assert failures[0].startswith("notebook 99_fake, exercise 2 ('Add one'): cell 'later' failed: ZeroDivisionError")
+    # the exercises of one notebook share the kernel as Run All again would: the second run sees what
+    # the first left; the first exercise of a notebook starts from a forgotten kernel
+    first = dict(GOOD, insert=[{"after": "compute", "source": "left_over = y"}])
+    second = dict(GOOD, check="assert left_over == 3")
+    assert run_solutions(fake_notebook(tmp_path, [first, second]), kernel, tmp_path / "runs4")[0] == []
+    failures, _ = run_solutions(fake_notebook(tmp_path, [second]), kernel, tmp_path / "runs5")
+    assert len(failures) == 1 and "NameError: name 'left_over' is not defined" in failures[0], failures
 
 
 def test_the_harness_checks_the_text(tmp_path):

@@ -390,27 +390,6 @@ def test_executed_notebooks_pass_nbval(run_copy):
     assert not (out / "runs").exists() and not (out.parent / "runs").exists()
 
 
-@pytest.mark.slow
-def test_run_all_twice_in_one_kernel(run_copy):
-    """JupyterLab's "Run All" a second time without restarting the kernel works (the variables
-    left by the first run are not mistaken for unknown parameters)."""
-    from nbclient import NotebookClient
-
-    out = run_copy
-    name = APPROACHES[1].name
-    nb = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
-    twice = nbformat.v4.new_notebook(metadata=nb.metadata)
-    twice.cells = [nbformat.from_dict(c) for c in nb.cells] + [nbformat.from_dict(c) for c in nb.cells]
-    for i, c in enumerate(twice.cells):
-        c["id"] = f"c{i}"
-    NotebookClient(twice, timeout=600, kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                   resources={"metadata": {"path": str(out / "notebooks")}}).execute()
-    errors = [o for c in twice.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors
-    once = _outputs_text(nb).count("Total params:")
-    assert once >= 1 and _outputs_text(twice).count("Total params:") == 2 * once
-
-
 # ---------------------------------------------------------------------------------------------
 # (d) bad parameters stop the runner before anything runs
 # ---------------------------------------------------------------------------------------------
