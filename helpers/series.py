@@ -126,6 +126,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS", help="per-cell timeout")
     p.add_argument("--notebooks", default=None, metavar="DIR",
                    help="folder of NN_*.ipynb notebooks to run (default: the series in notebooks/)")
+    many = p.add_argument_group("many runs on a Dask cluster (docs/sweeps.md)")
+    many.add_argument("--sweep", default=None, metavar="FILE",
+                      help="run a sweep file's tasks (notebooks x parameter grid) into DIR "
+                           "(default: runs/sweep-<date-time>); the file holds the notebooks and parameters")
+    many.add_argument("--scheduler", default=None, metavar="ADDR",
+                      help="an existing Dask scheduler (tcp://HOST:PORT; default: $DASK_SCHEDULER_ADDRESS, "
+                           "else an embedded cluster on 127.0.0.1)")
+    many.add_argument("--workers", type=int, default=None, metavar="N",
+                      help="worker processes of the embedded cluster (default: sized to the machine)")
+    many.add_argument("--keep-models", action="store_true", help="sweep: bring the saved models back too")
+    many.add_argument("--retries", type=int, default=1, metavar="N",
+                      help="sweep: times Dask runs a task again whose task function failed (default 1); "
+                           "a lost worker's tasks run again anyway")
     return p
 
 
@@ -209,6 +222,8 @@ class _Run:
 def run_series(argv=None) -> int:
     """``./run_all.sh``: the steps of a run (see the module's docstring); returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.sweep or args.scheduler or args.workers:
+        return _dispatch_many(args, argv)
     run = _Run(args, shlex.join([script_name(), *(sys.argv[1:] if argv is None else argv)]))
     try:
         try:
@@ -226,6 +241,23 @@ def run_series(argv=None) -> int:
     finally:
         if run.lock is not None:
             run.lock.release()
+
+
+def _dispatch_many(args, argv) -> int:
+    """``--sweep`` (helpers.runner.sweep); the parameters then come from the sweep file."""
+    command = shlex.join([script_name(), *(sys.argv[1:] if argv is None else argv)])
+    if not args.sweep:
+        return _fail("--scheduler and --workers run a sweep (--sweep FILE); the series as a Dask graph "
+                     "is not built yet: run ./run_all.sh without them")
+    clash = [o for o, given in (("--quick", args.quick), ("--synthetic", args.synthetic), ("-p", args.parameter),
+                                ("--only", args.only), ("--notebooks", args.notebooks)) if given]
+    if clash:
+        return _fail(f"{clash[0]} does not go with --sweep: put notebooks and parameters in the sweep file")
+    if args.workers is not None and args.workers < 1:
+        return _fail(f"--workers must be at least 1; got {args.workers}")
+    from .runner.sweep import run_sweep
+
+    return run_sweep(args, command)
 
 
 def _fail(message: str, status: int = 2) -> int:
