@@ -32,8 +32,9 @@ class SweepProgress:
 
     # -- counts --------------------------------------------------------------------------
     def running(self) -> int:
-        try:
-            return sum(len(keys) for keys in self.client.processing().values())
+        try:  # a worker runs as many tasks as it has threads; the rest wait there
+            threads = {w: i.get("nthreads", 1) for w, i in self.client.scheduler_info()["workers"].items()}
+            return sum(min(len(keys), threads.get(w, 1)) for w, keys in self.client.processing().items())
         except Exception:  # noqa: BLE001 - no client, or the scheduler is gone
             return 0
 

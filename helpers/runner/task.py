@@ -3,7 +3,7 @@
 The client sends the notebook's content (so workers need no copy of the repository, only the
 project's environment with ``helpers`` installed), the notebook runs with papermill in a temporary
 folder of the worker (its run folder: ``notebooks/``, ``metrics/``, ``figures/``, ...), and every
-file it wrote comes back to the client as bytes (models only when asked), which writes them
+file it wrote comes back to the client as bytes (``models/`` only when asked), which writes them
 (:mod:`helpers.runner.sweep`). A notebook that fails is a result too (``status: failed``, its error
 and executed copy): only a lost worker or a broken task function make Dask run the task again.
 """
@@ -79,8 +79,9 @@ def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[s
         for path in sorted(root.rglob("*")):
             if not path.is_file() or path.name.startswith("."):
                 continue
-            if not keep_models and path.name.endswith(MODEL_SUFFIXES):
+            name = path.relative_to(root).as_posix()
+            if not keep_models and (name.startswith("models/") or path.name.endswith(MODEL_SUFFIXES)):
                 continue
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
+            files[name] = path.read_bytes()
     return {"status": status, "error": error, "files": files, "worker": worker_name(),
             "seconds": round(time.perf_counter() - t0, 1), "pid": os.getpid()}
