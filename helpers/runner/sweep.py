@@ -239,7 +239,7 @@ def _defaults(task: Task) -> dict:
     return _DEFAULTS[task.notebook]
 
 
-def _check_cluster(client, address: str | None) -> None:
+def check_cluster(client, address: str | None) -> None:
     """The scheduler and the workers import ``helpers`` (Dask's scheduler unpickles the tasks)."""
     where = address or "the embedded cluster"
     try:
@@ -273,7 +273,7 @@ def _run(args, tasks, varied, out: Path, shown_out: str) -> int:
         address = scheduler_address(args.scheduler)
         try:
             with open_client(address, workers=args.workers) as client:
-                _check_cluster(client, address)
+                check_cluster(client, address)
                 print(describe(client), flush=True)
                 interrupted = _submit(client, args, todo, out, records, len(tasks))
         except ClusterError as e:
