@@ -58,7 +58,7 @@ def test_tasks_keys_and_folders(tmp_path):
     assert [t.key for t in again] == [t.key for t in tasks]
     # a result is reused only when complete (task.json written last, status ok) and of this task
     record = sweep_mod.write_result(tmp_path, tasks[0], {"status": "ok", "files": {
-        "metrics/01_lstm_25_tokens.json": json.dumps({"test_accuracy": 0.5, "macro_f1": 0.4, "fit_seconds": 2.0})}})
+        "metrics/01_lstm_25_tokens.json": json.dumps({"test_accuracy": 0.5, "macro_f1": 0.4, "fit_seconds": 2.0}).encode()}})
     assert sweep_mod.complete(tmp_path, tasks[0]) == record and record["test_accuracy"] == 0.5
     assert sweep_mod.complete(tmp_path, tasks[2]) is None
     sweep_mod.write_result(tmp_path, tasks[2], {"status": "failed", "error": "ValueError: x", "files": {}})
