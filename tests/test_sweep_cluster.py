@@ -45,7 +45,8 @@ def _env() -> dict:
 
 @pytest.fixture(scope="module")
 def cluster():
-    """``tcp://127.0.0.1:PORT`` of a ``dask scheduler`` with two one-thread ``dask worker``s."""
+    """``tcp://127.0.0.1:PORT`` of a ``dask scheduler`` with two one-thread ``dask worker``s (without
+    nannies: a killed worker is not restarted, so its task must go to the other one)."""
     from distributed import Client
 
     port = _free_port()
@@ -56,7 +57,7 @@ def cluster():
         for _ in range(2):
             procs.append(subprocess.Popen(
                 [str(BIN / "dask"), "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                 "--no-dashboard"], env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                 "--no-dashboard", "--no-nanny"], env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         with Client(address, timeout=60, set_as_default=False) as client:
             client.wait_for_workers(2, timeout=120)
         yield address

@@ -106,7 +106,10 @@ def open_client(scheduler: str | None = None, workers: int | None = None, securi
         with Client(cluster, set_as_default=False) as client:
             yield client
     finally:
-        cluster.close()
+        try:
+            cluster.close(timeout=30)
+        except Exception:  # noqa: BLE001 - workers already gone (Ctrl-C reaches them too)
+            pass
 
 
 def describe(client) -> str:
