@@ -4,6 +4,10 @@ Usage::
 
     ./run_all.sh [--quick] [--synthetic] [-p NAME VALUE]... [--out DIR] [--only NN[,NN...]]
                  [--timeout SECONDS] [--notebooks DIR]
+    ./run_all.sh --sweep FILE [--out DIR] [--scheduler ADDR] [--workers N] [--keep-models]
+
+``--sweep FILE`` runs a sweep file's tasks on a Dask cluster instead (:mod:`helpers.runner.sweep`,
+docs/sweeps.md); the rest of this docstring is about the series.
 
 - ``--quick``: a seeded small subset of the data, a few epochs, fewer LIME samples
   (:data:`helpers.config.QUICK_SETTINGS`).
