@@ -253,12 +253,6 @@ def _dispatch_many(args, argv) -> int:
     if not args.sweep:
         return _fail("--scheduler and --workers run a sweep (--sweep FILE); the series as a Dask graph "
                      "is not built yet: run ./run_all.sh without them")
-    clash = [o for o, given in (("--quick", args.quick), ("--synthetic", args.synthetic), ("-p", args.parameter),
-                                ("--only", args.only), ("--notebooks", args.notebooks)) if given]
-    if clash:
-        return _fail(f"{clash[0]} does not go with --sweep: put notebooks and parameters in the sweep file")
-    if args.workers is not None and args.workers < 1:
-        return _fail(f"--workers must be at least 1; got {args.workers}")
     from .runner.sweep import run_sweep
 
     return run_sweep(args, command)

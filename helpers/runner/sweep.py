@@ -181,6 +181,12 @@ def run_sweep(args, command: str) -> int:
     """``./run_all.sh --sweep FILE``: see the module's docstring; returns the exit status."""
     lock = None
     try:
+        clash = [o for o, given in (("--quick", args.quick), ("--synthetic", args.synthetic), ("-p", args.parameter),
+                                    ("--only", args.only), ("--notebooks", args.notebooks)) if given]
+        if clash:
+            raise Stop(f"{clash[0]} does not go with --sweep: put notebooks and parameters in the sweep file")
+        if args.workers is not None and args.workers < 1:
+            raise Stop(f"--workers must be at least 1; got {args.workers}")
         try:
             tasks, varied = plan(args.sweep)
         except SweepFileError as e:
