@@ -7,7 +7,9 @@ Usage::
     ./run_all.sh --sweep FILE [--out DIR] [--scheduler ADDR] [--workers N] [--keep-models]
 
 ``--sweep FILE`` runs a sweep file's tasks on a Dask cluster instead (:mod:`helpers.runner.sweep`,
-docs/sweeps.md); the rest of this docstring is about the series.
+docs/sweeps.md). ``--workers N`` / ``--scheduler ADDR`` without it run the series as a Dask graph
+(:mod:`helpers.runner.graph`) into the same run folder; the rest of this docstring is about the
+series run one notebook after another.
 
 - ``--quick``: a seeded small subset of the data, a few epochs, fewer LIME samples
   (:data:`helpers.config.QUICK_SETTINGS`).
@@ -138,7 +140,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="an existing Dask scheduler (tcp://HOST:PORT; default: $DASK_SCHEDULER_ADDRESS, "
                            "else an embedded cluster on 127.0.0.1)")
     many.add_argument("--workers", type=int, default=None, metavar="N",
-                      help="worker processes of the embedded cluster (default: sized to the machine)")
+                      help="run on Dask: the embedded cluster's worker processes (default for --sweep: sized "
+                           "to the machine); without --sweep, the series as a graph (07 after 02, 06 last)")
     many.add_argument("--keep-models", action="store_true", help="sweep: bring the saved models back too")
     many.add_argument("--retries", type=int, default=1, metavar="N",
                       help="sweep: times Dask runs a task again whose task function failed (default 1); "
@@ -226,7 +229,7 @@ class _Run:
 def run_series(argv=None) -> int:
     """``./run_all.sh``: the steps of a run (see the module's docstring); returns the exit status."""
     args = _parser().parse_args(argv)
-    if args.sweep or args.scheduler or args.workers:
+    if args.sweep:
         return _dispatch_many(args, argv)
     run = _Run(args, shlex.join([script_name(), *(sys.argv[1:] if argv is None else argv)]))
     try:
@@ -240,7 +243,13 @@ def run_series(argv=None) -> int:
             _prepare_run_folder(run)
         except _Stop as stop:
             return _fail(str(stop), stop.status)
-        _run_notebooks(run)
+        if args.workers or args.scheduler:  # the series as a Dask graph (helpers.runner.graph)
+            from .runner.graph import run_graph
+
+            run_graph(run, lambda nb: notebook_parameters(run.params, set(run.defaults[nb]), run.out / "notebooks"),
+                      args.scheduler, args.workers)
+        else:
+            _run_notebooks(run)
         return _finish(run)
     finally:
         if run.lock is not None:
@@ -250,9 +259,6 @@ def run_series(argv=None) -> int:
 def _dispatch_many(args, argv) -> int:
     """``--sweep`` (helpers.runner.sweep); the parameters then come from the sweep file."""
     command = shlex.join([script_name(), *(sys.argv[1:] if argv is None else argv)])
-    if not args.sweep:
-        return _fail("--scheduler and --workers run a sweep (--sweep FILE); the series as a Dask graph "
-                     "is not built yet: run ./run_all.sh without them")
     from .runner.sweep import run_sweep
 
     return run_sweep(args, command)

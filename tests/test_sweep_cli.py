@@ -43,8 +43,8 @@ def test_sweep_options_that_belong_in_the_file_are_refused(tmp_path, capsys):
     (tmp_path / "s.yaml").write_text(json.dumps(GOOD))
     assert run_series(["--sweep", str(tmp_path / "s.yaml"), "-p", "epochs", "2"]) == 2
     assert "-p does not go with --sweep" in capsys.readouterr().err
-    assert run_series(["--workers", "2"]) == 2
-    assert "--sweep FILE" in capsys.readouterr().err
+    assert run_series(["--sweep", str(tmp_path / "s.yaml"), "--workers", "0"]) == 2
+    assert "--workers must be at least 1" in capsys.readouterr().err
 
 
 def test_tasks_keys_and_folders(tmp_path):

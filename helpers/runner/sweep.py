@@ -315,6 +315,7 @@ def _submit(client, args, todo, out, records, total) -> bool:
     for task in todo:
         fut = client.submit(run_task, task.notebook.name, task.source, task.parameters,
                             declared=task.declared, keep_models=args.keep_models, timeout=args.timeout,
+                            origin=f"notebooks/{task.notebook.name}",
                             key=f"{task.folder}-{task.key}", pure=False, retries=args.retries)
         futures[fut.key] = (fut, task)
     progress.start()

@@ -47,11 +47,14 @@ def error_line(exc: BaseException) -> str:
 
 
 def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[str],
-             keep_models: bool = False, timeout: int | None = None) -> dict:
+             keep_models: bool = False, timeout: int | None = None, inputs=(), origin: str | None = None) -> dict:
     """Run one notebook (``notebook``: its file name, ``source``: its bytes) with ``parameters``.
 
     ``declared``: the parameters the notebook declares (only those are passed; ``output_dir`` is
-    the run folder's root, ``".."`` from ``notebooks/``). Returns ``{"status": "ok"|"failed",
+    the run folder's root, ``".."`` from ``notebooks/``). ``inputs``: results of earlier tasks
+    whose files are put into the run folder first (the series as a graph: 06 reads the others'
+    metrics, 07 notebook 02's model); only files that are new or changed come back. ``origin``:
+    the notebook's path as papermill should record it (else the worker's temporary path). Returns ``{"status": "ok"|"failed",
     "error", "files": {relative path: bytes}, "worker", "seconds"}``.
     """
     import papermill as pm
@@ -61,6 +64,13 @@ def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[s
         root = Path(tmp)
         books = root / "notebooks"
         books.mkdir()
+        given = {}
+        for earlier in inputs:
+            for name, data in earlier.get("files", {}).items():
+                if not name.startswith("notebooks/"):
+                    (root / name).parent.mkdir(parents=True, exist_ok=True)
+                    (root / name).write_bytes(data)
+                    given[name] = data
         (root / "source.ipynb").write_bytes(source)
         params = {k: v for k, v in parameters.items() if k in declared}
         if "output_dir" in declared:
@@ -75,6 +85,7 @@ def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[s
         except Exception as e:  # noqa: BLE001 - PapermillExecutionError, a dead kernel: a result
             status, error = "failed", error_line(e)
         (root / "source.ipynb").unlink()
+        _record_paths(books / notebook, origin or notebook, f"notebooks/{notebook}")
         files = {}
         for path in sorted(root.rglob("*")):
             if not path.is_file() or path.name.startswith("."):
@@ -82,6 +93,22 @@ def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[s
             name = path.relative_to(root).as_posix()
             if not keep_models and (name.startswith("models/") or path.name.endswith(MODEL_SUFFIXES)):
                 continue
-            files[name] = path.read_bytes()
+            data = path.read_bytes()
+            if given.get(name) != data:
+                files[name] = data
     return {"status": status, "error": error, "files": files, "worker": worker_name(),
             "seconds": round(time.perf_counter() - t0, 1), "pid": os.getpid()}
+
+
+def _record_paths(executed: Path, input_path: str, output_path: str) -> None:
+    """Papermill records its input and output paths in the executed notebook: there, the
+    worker's temporary folder; here, the paths as the client names them."""
+    import json
+
+    try:
+        nb = json.loads(executed.read_text(encoding="utf-8"))
+        nb.setdefault("metadata", {}).setdefault("papermill", {}).update(
+            input_path=input_path, output_path=output_path)
+        executed.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    except (OSError, ValueError):  # no executed copy (the kernel never started): nothing to fix
+        pass
