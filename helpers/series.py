@@ -143,9 +143,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="run on Dask: the embedded cluster's worker processes (default for --sweep: sized "
                            "to the machine); without --sweep, the series as a graph (07 after 02, 06 last)")
     many.add_argument("--keep-models", action="store_true", help="sweep: bring the saved models back too")
-    many.add_argument("--retries", type=int, default=1, metavar="N",
-                      help="sweep: times Dask runs a task again whose task function failed (default 1); "
-                           "a lost worker's tasks run again anyway")
+    many.add_argument("--retries", type=int, default=1, metavar="N", help="sweep: reruns of a task whose "
+                      "task function raised (default 1); a lost worker's tasks run again anyway")
     return p
 
 
@@ -184,13 +183,13 @@ def list_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
 
 def notebook_parameters(params: dict, declared: set[str], run_notebooks: Path) -> dict:
     """The parameters one notebook gets: those it declares, with paths relative to its working
-    folder ``run_notebooks`` (``DIR/notebooks``): ``output_dir=".."`` and ``data_dir`` rewritten
+    folder ``run_notebooks`` (``DIR/notebooks``): ``output_dir=".."``, ``data_dir`` and ``sweep_dir`` rewritten
     (a relative ``data_dir`` is relative to the current folder, where the command was given)."""
     out = {k: v for k, v in params.items() if k in declared}
-    if out.get("data_dir"):
-        folder = Path(str(out["data_dir"])).expanduser()
-        folder = folder if folder.is_absolute() else Path.cwd() / folder
-        out["data_dir"] = relative(folder, run_notebooks)
+    for name in ("data_dir", "sweep_dir"):  # folders the user named: relative to the notebook's folder
+        if out.get(name):
+            folder = Path(str(out[name])).expanduser()
+            out[name] = relative(folder if folder.is_absolute() else Path.cwd() / folder, run_notebooks)
     if "output_dir" in declared:
         out["output_dir"] = ".."
     return out

@@ -121,3 +121,13 @@ def test_a_scheduler_that_cannot_import_helpers_is_named_in_one_line(tmp_path, c
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_run_all_passes_sweep_dir_relative_to_the_notebooks_folder(tmp_path, monkeypatch):
+    """``./run_all.sh --only 06 -p sweep_dir runs/sweep-x``: the kernel runs in DIR/notebooks."""
+    from helpers.series import notebook_parameters
+
+    monkeypatch.chdir(tmp_path)
+    got = notebook_parameters({"sweep_dir": "runs/sweep-x", "seed": 1}, {"sweep_dir", "output_dir"},
+                              tmp_path / "out" / "notebooks")
+    assert got == {"sweep_dir": "../../runs/sweep-x", "output_dir": ".."}

@@ -88,8 +88,8 @@ class SweepProgress:
         if self._thread is not None:
             self._thread.join(timeout=2)
         with self._lock:
-            text = self.line() + (f" ({why})" if why else "")
-            self._write(("\r\x1b[K" if self.live else "") + text + "\n")
+            if self.live or why:  # a log already has the last counts after the last event
+                self._write(("\r\x1b[K" if self.live else "") + self.line() + (f" ({why})" if why else "") + "\n")
 
     # -- drawing -------------------------------------------------------------------------
     def _ticker(self):
