@@ -1,6 +1,6 @@
 """The series as a Dask graph (``./run_all.sh --workers 2``) writes the same files as a serial run:
-tiny notebooks without TensorFlow (00 and 02 independent, 07 reads 02's model, the summary 06 reads
-everything the others wrote), run once serially and once on an embedded cluster of two workers."""
+tiny notebooks without TensorFlow (07 reads 02's model, the summary 06 reads everything the others
+wrote), run once serially and once on an embedded cluster of two workers."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ WRITE = ("from pathlib import Path\n"
          "out = Path(output_dir)\n"
          "(out / 'outputs').mkdir(exist_ok=True)\n")
 BOOKS = {
-    "00_first": WRITE + "(out / 'outputs' / '00.txt').write_text('zero')",
     "02_model": WRITE + "(out / 'models').mkdir(exist_ok=True)\n"
                         "(out / 'models' / '02_model.keras').write_bytes(b'weights')\n"
                         "(out / 'outputs' / '02.txt').write_text('two')",
@@ -66,7 +65,7 @@ def test_workers_2_writes_the_same_files_as_a_serial_run(tmp_path):
     for name in serial:
         if name.startswith(("outputs/", "models/")):
             assert graph[name] == serial[name], name
-    assert graph["outputs/all.txt"] == b"00.txt,02.txt,07.txt"  # 06 saw every other notebook's output
+    assert graph["outputs/all.txt"] == b"02.txt,07.txt"  # 06 saw every other notebook's output
     assert graph["outputs/07.txt"] == b"seven:weights"
     for nb in BOOKS:  # the executed copies name the client's paths, not a worker's temporary folder
         meta = nbformat.reads(graph[f"notebooks/{nb}.ipynb"].decode(), 4).metadata.papermill
