@@ -59,8 +59,9 @@ def run_graph(run, params_for, scheduler: str | None = None, workers: int | None
         for n in sorted(notebooks, key=lambda k: (k == SUMMARY, k)):  # dependencies first
             nb = notebooks[n]
             params = dict(params_for(nb))
-            if params.get("data_dir") and not os.path.isabs(str(params["data_dir"])):
-                params["data_dir"] = os.path.normpath(run.out / "notebooks" / str(params["data_dir"]))
+            for name in ("data_dir", "sweep_dir"):  # the worker's folder is elsewhere: in full
+                if params.get(name) and not os.path.isabs(str(params[name])):
+                    params[name] = os.path.normpath(run.out / "notebooks" / str(params[name]))
             futures[n] = client.submit(
                 run_task, nb.name, nb.read_bytes(), params, declared=sorted(run.defaults[nb]),
                 keep_models=True, timeout=run.args.timeout, inputs=[futures[d] for d in deps[n]],
