@@ -329,6 +329,8 @@ def _submit(client, args, todo, out, records, total) -> bool:
             record = write_result(out, task, result)
             records[task.folder] = record
             progress.finished(task.folder, record)
+            futures.pop(fut.key)
+            fut.release()  # its bytes leave the worker's memory
     except KeyboardInterrupt:
         progress.stop("interrupted")
         client.cancel([f for f, _ in futures.values()])
