@@ -34,6 +34,22 @@ runs the series. Small modules with one job each:
 - :mod:`helpers.progress`   what the terminal shows while a notebook runs (step, epoch, clock)
 - :mod:`helpers.report`     a run folder's ``index.html``
 
+What runs many notebooks at once, on a Dask cluster (``./run_all.sh --sweep``, ``--workers``;
+docs/sweeps.md), is
+the subpackage :mod:`helpers.runner`; the notebooks never import it:
+
+- :mod:`helpers.runner`          the subpackage (its docstring maps it)
+- :mod:`helpers.runner.cluster`  the Dask client: an embedded LocalCluster on 127.0.0.1 sized to
+                                 the machine, or an existing scheduler (``--scheduler``)
+- :mod:`helpers.runner.task`     what a worker runs: one notebook with papermill in a temporary
+                                 folder, its files returned as bytes
+- :mod:`helpers.runner.sweep`    a sweep: check, data, lock, submit, write each result atomically,
+                                 resume, Ctrl-C
+- :mod:`helpers.runner.status`   the sweep's progress line (done / running / failed / time left)
+- :mod:`helpers.runner.graph`    the series as a Dask graph (``./run_all.sh --workers N``): 07 after
+                                 02, 06 after all, into the same run folder
+- :mod:`helpers.runner.sweepout` ``sweep.csv``, ``summary.csv``, ``sweep.png``, ``index.html``
+
 The modules that need TensorFlow are imported on first use, so ``import helpers`` is quick; the
 names below are available as ``helpers.<name>`` either way.
 

@@ -4,6 +4,12 @@ Usage::
 
     ./run_all.sh [--quick] [--synthetic] [-p NAME VALUE]... [--out DIR] [--only NN[,NN...]]
                  [--timeout SECONDS] [--notebooks DIR]
+    ./run_all.sh --sweep FILE [--out DIR] [--scheduler ADDR] [--workers N] [--keep-models]
+
+``--sweep FILE`` runs a sweep file's tasks on a Dask cluster instead (:mod:`helpers.runner.sweep`,
+docs/sweeps.md). ``--workers N`` / ``--scheduler ADDR`` without it run the series as a Dask graph
+(:mod:`helpers.runner.graph`) into the same run folder; the rest of this docstring is about the
+series run one notebook after another.
 
 - ``--quick``: a seeded small subset of the data, a few epochs, fewer LIME samples
   (:data:`helpers.config.QUICK_SETTINGS`).
@@ -126,6 +132,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS", help="per-cell timeout")
     p.add_argument("--notebooks", default=None, metavar="DIR",
                    help="folder of NN_*.ipynb notebooks to run (default: the series in notebooks/)")
+    many = p.add_argument_group("many runs on a Dask cluster (docs/sweeps.md)")
+    many.add_argument("--sweep", default=None, metavar="FILE",
+                      help="run a sweep file's tasks (notebooks x parameter grid) into DIR "
+                           "(default: runs/sweep-<date-time>); the file holds the notebooks and parameters")
+    many.add_argument("--scheduler", default=None, metavar="ADDR",
+                      help="an existing Dask scheduler (tcp://HOST:PORT; default: $DASK_SCHEDULER_ADDRESS, "
+                           "else an embedded cluster on 127.0.0.1)")
+    many.add_argument("--workers", type=int, default=None, metavar="N",
+                      help="run on Dask: the embedded cluster's worker processes (default for --sweep: sized "
+                           "to the machine); without --sweep, the series as a graph (07 after 02, 06 last)")
+    many.add_argument("--keep-models", action="store_true", help="sweep: bring the saved models back too")
+    many.add_argument("--retries", type=int, default=1, metavar="N", help="sweep: reruns of a task whose "
+                      "task function raised (default 1); a lost worker's tasks run again anyway")
     return p
 
 
@@ -164,13 +183,13 @@ def list_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
 
 def notebook_parameters(params: dict, declared: set[str], run_notebooks: Path) -> dict:
     """The parameters one notebook gets: those it declares, with paths relative to its working
-    folder ``run_notebooks`` (``DIR/notebooks``): ``output_dir=".."`` and ``data_dir`` rewritten
+    folder ``run_notebooks`` (``DIR/notebooks``): ``output_dir=".."``, ``data_dir`` and ``sweep_dir`` rewritten
     (a relative ``data_dir`` is relative to the current folder, where the command was given)."""
     out = {k: v for k, v in params.items() if k in declared}
-    if out.get("data_dir"):
-        folder = Path(str(out["data_dir"])).expanduser()
-        folder = folder if folder.is_absolute() else Path.cwd() / folder
-        out["data_dir"] = relative(folder, run_notebooks)
+    for name in ("data_dir", "sweep_dir"):  # folders the user named: relative to the notebook's folder
+        if out.get(name):
+            folder = Path(str(out[name])).expanduser()
+            out[name] = relative(folder if folder.is_absolute() else Path.cwd() / folder, run_notebooks)
     if "output_dir" in declared:
         out["output_dir"] = ".."
     return out
@@ -209,6 +228,8 @@ class _Run:
 def run_series(argv=None) -> int:
     """``./run_all.sh``: the steps of a run (see the module's docstring); returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.sweep:
+        return _dispatch_many(args, argv)
     run = _Run(args, shlex.join([script_name(), *(sys.argv[1:] if argv is None else argv)]))
     try:
         try:
@@ -221,11 +242,25 @@ def run_series(argv=None) -> int:
             _prepare_run_folder(run)
         except _Stop as stop:
             return _fail(str(stop), stop.status)
-        _run_notebooks(run)
+        if args.workers or args.scheduler:  # the series as a Dask graph (helpers.runner.graph)
+            from .runner.graph import run_graph
+
+            run_graph(run, lambda nb: notebook_parameters(run.params, set(run.defaults[nb]), run.out / "notebooks"),
+                      args.scheduler, args.workers)
+        else:
+            _run_notebooks(run)
         return _finish(run)
     finally:
         if run.lock is not None:
             run.lock.release()
+
+
+def _dispatch_many(args, argv) -> int:
+    """``--sweep`` (helpers.runner.sweep); the parameters then come from the sweep file."""
+    command = shlex.join([script_name(), *(sys.argv[1:] if argv is None else argv)])
+    from .runner.sweep import run_sweep
+
+    return run_sweep(args, command)
 
 
 def _fail(message: str, status: int = 2) -> int:

@@ -1,6 +1,7 @@
 """The shape of the ``helpers`` package (read from its source with :mod:`ast`): no import circle
 between its modules (imports inside functions included), no module using another module's
-``_private`` names, and no module over 450 lines (past that, a module holds two jobs)."""
+``_private`` names, and no module over 450 lines (past that, a module holds two jobs). The
+subpackage ``helpers.runner`` (what runs sweeps on Dask) counts as modules ``runner.<name>``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "helpers"
-MODULES = {p.stem: p for p in sorted(PACKAGE.glob("*.py"))}
+MODULES = {p.relative_to(PACKAGE).with_suffix("").as_posix().replace("/", "."): p
+           for p in sorted([*PACKAGE.glob("*.py"), *PACKAGE.glob("runner/*.py")])}
+MODULES["runner"] = MODULES.pop("runner.__init__")
 MAX_LINES = 450
 
 
@@ -20,19 +23,29 @@ def _tree(name: str) -> ast.Module:
 
 def _imports(name: str) -> list[tuple[str, str | None, str, int]]:
     """``(module, imported name or None, the name it is bound to, line)`` for every import of a
-    helpers module in ``name``."""
+    helpers module in ``name`` (modules named as in :data:`MODULES`)."""
+    package = name.split(".")[:-1] if "." in name or name == "runner" else []  # the importer's package
+    if name == "runner":
+        package = ["runner"]
     found = []
     for node in ast.walk(_tree(name)):
         if isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module is None:  # from . import x [as y]
-                found += [(a.name, None, a.asname or a.name, node.lineno) for a in node.names]
-            elif node.level == 1 or (node.module or "").startswith("helpers."):  # from .x import y
-                module = node.module.removeprefix("helpers.")
-                found += [(module, a.name, a.asname or a.name, node.lineno) for a in node.names]
-            elif node.module == "helpers":  # from helpers import x
-                found += [(a.name, None, a.asname or a.name, node.lineno) for a in node.names]
+            if node.level:  # relative: from . import x, from .x import y, from ..x import y
+                base = package[: len(package) - (node.level - 1)] if node.level - 1 <= len(package) else []
+            elif node.module == "helpers" or (node.module or "").startswith("helpers."):
+                base = []
+            else:
+                continue
+            module = ".".join(base + ([node.module.removeprefix("helpers.")]
+                                      if node.module and node.module != "helpers" else []))
+            for a in node.names:
+                sub = f"{module}.{a.name}" if module else a.name
+                if sub in MODULES:  # from . import x: a module
+                    found.append((sub, None, a.asname or a.name, node.lineno))
+                else:
+                    found.append((module, a.name, a.asname or a.name, node.lineno))
         elif isinstance(node, ast.Import):
-            found += [(a.name.split(".")[1], None, a.asname or a.name, node.lineno) for a in node.names
+            found += [(a.name.removeprefix("helpers."), None, a.asname or a.name, node.lineno) for a in node.names
                       if a.name.startswith("helpers.")]
     return found
 
@@ -81,7 +94,7 @@ def test_no_import_circle():
 def test_no_private_name_of_another_module(name):
     imported_modules = set()  # the names this module binds to other helpers modules
     for module, what, bound, line in _imports(name):
-        assert not module.startswith("_"), f"helpers/{name}.py:{line} imports the private module {module}"
+        assert not module.rsplit(".", 1)[-1].startswith("_"), f"helpers/{name}.py:{line} imports the private module {module}"
         assert what is None or not what.startswith("_"), f"helpers/{name}.py:{line} imports {what} from {module}"
         if what is None or what in MODULES:
             imported_modules.add(bound)
@@ -101,3 +114,10 @@ def test_the_package_docstring_lists_every_module():
     doc = ast.get_docstring(_tree("__init__"))
     listed = {line.split("`helpers.")[1].split("`")[0] for line in doc.splitlines() if ":mod:`helpers." in line}
     assert listed == set(MODULES) - {"__init__"}
+
+
+def test_runner_modules_are_read_with_their_imports():
+    """The subpackage's relative imports resolve: ``from ..paths`` is ``paths``, ``from .task``
+    is ``runner.task``, ``from . import sweepout`` is ``runner.sweepout``."""
+    deps = _graph()["runner.sweep"]
+    assert {"paths", "runlock", "runner.task", "runner.sweepout", "runner.cluster"} <= deps, deps

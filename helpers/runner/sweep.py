@@ -1,0 +1,339 @@
+"""A sweep on a Dask cluster: ``./run_all.sh --sweep FILE [--out DIR] [--scheduler ADDR]``.
+
+In order (docs/sweeps.md):
+
+1. the whole sweep file is read and every task's parameters checked (:mod:`helpers.sweepfile`):
+   a bad file gets one message naming the place, exit status 2, and nothing starts;
+2. the data, on the client, as ``./run_all.sh`` checks it (:mod:`helpers.datacheck`);
+3. the sweep folder (``runs/sweep-<date-time>`` or ``--out``) is locked (:mod:`helpers.runlock`);
+   tasks whose results are complete there (same notebook, same notebook content, same
+   parameters: :attr:`Task.key`) are skipped, so the same command again resumes a sweep;
+4. the cluster (:func:`helpers.runner.cluster.open_client`): the scheduler and the workers must
+   import ``helpers`` (one line says so when they cannot);
+5. every other task is submitted (``client.submit(..., key=<stable key>, pure=False,
+   retries=N)``; Dask reschedules the tasks of a worker that dies), and each result is written by
+   the client, atomically, into ``DIR/<task>/`` as it arrives, with a progress line;
+6. ``sweep.csv``, ``summary.csv``, ``sweep.png`` and ``index.html`` (:mod:`helpers.runner.sweepout`).
+
+Exit status 0; 1 when a task failed (named); 130 after Ctrl-C (finished tasks kept, the resume
+command printed); 2 before anything ran.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shlex
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .. import runlock
+from ..datacheck import DataUnavailable, data_needs, ensure_data
+from ..data import ENV_VAR
+from ..params import notebook_defaults
+from ..paths import NOTEBOOKS, REPO, as_given, script_name, show
+from ..progress import duration
+from ..sweepfile import SweepFileError, load
+from . import sweepout
+from .cluster import ClusterError, describe, open_client, scheduler_address
+from .status import SweepProgress
+from .task import error_line, probe, run_task
+
+TASK_FILE = "task.json"
+"""Written last into a task's folder: its key, parameters, status and metrics (a complete task)."""
+
+
+class Stop(Exception):
+    """The sweep stops: ``run_all.sh: <message>``, exit ``status``."""
+
+    def __init__(self, message: str, status: int = 2):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Task:
+    """One notebook with one parameter set."""
+
+    notebook: Path
+    parameters: dict
+    varied: dict  # the parameters the sweep varies, with this task's values
+    folder: str = ""
+    declared: list = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.notebook.stem
+
+    @property
+    def source(self) -> bytes:
+        return self.notebook.read_bytes()
+
+    @property
+    def key(self) -> str:
+        """Notebook name + its content's hash + the parameters: what makes a result reusable."""
+        text = json.dumps([self.name, hashlib.sha256(self.source).hexdigest(), self.parameters],
+                          sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _slug(value) -> str:
+    if isinstance(value, (list, tuple)):
+        value = "x".join(str(v) for v in value)
+    return re.sub(r"[^A-Za-z0-9.]+", "-", str(value)).strip("-") or "none"
+
+
+def plan(path) -> tuple[list[Task], list[str]]:
+    """The tasks of the sweep file at ``path`` and the names of the parameters it varies.
+
+    Raises:
+        SweepFileError: the file cannot run (one message naming the place).
+    """
+    pairs = load(path)
+    names = sorted({k for _, p in pairs for k in p})
+    varied = [k for k in names if len({json.dumps(p.get(k), default=str) for _, p in pairs}) > 1]
+    by_prefix = {p.stem[:2]: p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")}
+    by_prefix.update({p.stem: p for p in by_prefix.values()})
+    defaults_of = {by_prefix[nb]: None for nb, _ in pairs}
+    for notebook in defaults_of:
+        defaults_of[notebook] = notebook_defaults(notebook)
+    wrong = sorted({k for _, p in pairs for k in p} - set().union(*defaults_of.values()) - {"output_dir"})
+    if wrong:
+        raise SweepFileError(f"{path}: no notebook of the sweep takes parameter {wrong[0]!r}")
+    tasks, seen = [], {}
+    for nb, params in pairs:
+        notebook = by_prefix[nb]
+        declared = sorted(defaults_of[notebook])
+        task_varied = {k: params.get(k) for k in varied}
+        folder = notebook.stem[:2] + "".join(f"_{k}-{_slug(v)}" for k, v in task_varied.items())
+        seen[folder] = seen.get(folder, 0) + 1
+        if seen[folder] > 1:
+            folder += f"_{seen[folder]}"
+        tasks.append(Task(notebook, params, task_varied, folder, declared))
+    return tasks, varied
+
+
+def complete(out: Path, task: Task) -> dict | None:
+    """The task's record in ``out`` when its results are complete and of this very task."""
+    try:
+        record = json.loads((out / task.folder / TASK_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if record.get("key") == task.key and record.get("status") == "ok" else None
+
+
+def metrics_of(files: dict) -> dict:
+    """test_accuracy, macro_f1, fit_seconds from the task's ``metrics/*.json`` (empty if none)."""
+    for name, data in sorted(files.items()):
+        if name.startswith("metrics/") and name.endswith(".json"):
+            try:
+                m = json.loads(data)
+            except ValueError:
+                continue
+            return {k: m.get(k) for k in ("test_accuracy", "macro_f1", "fit_seconds")}
+    return {}
+
+
+def write_result(out: Path, task: Task, result: dict) -> dict:
+    """Write the task's files and its ``task.json`` into ``out/<task>/`` atomically (a whole new
+    folder renamed into place); returns the record."""
+    record = {"key": task.key, "task": task.folder, "notebook": task.name, "parameters": task.parameters,
+              "varied": task.varied, "status": result["status"], "error": result.get("error", ""),
+              "worker": result.get("worker", ""), "seconds": result.get("seconds"),
+              "finished": datetime.now().isoformat(sep=" ", timespec="seconds"),
+              **metrics_of(result.get("files", {}))}
+    partial = out / f".{task.folder}.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    for name, data in result.get("files", {}).items():
+        target = partial / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    partial.mkdir(parents=True, exist_ok=True)
+    (partial / TASK_FILE).write_text(json.dumps(record, indent=1, default=str), encoding="utf-8")
+    final, old = out / task.folder, out / f".{task.folder}.old-{os.getpid()}"
+    if final.exists():
+        final.rename(old)
+    partial.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    return record
+
+
+def resume_command(args, shown_out: str) -> str:
+    parts = [script_name(), "--sweep", as_given(args.sweep), "--out", shown_out]
+    if args.scheduler:
+        parts += ["--scheduler", args.scheduler]
+    if args.workers:
+        parts += ["--workers", str(args.workers)]
+    if args.keep_models:
+        parts.append("--keep-models")
+    if args.timeout:
+        parts += ["--timeout", str(args.timeout)]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def run_sweep(args, command: str) -> int:
+    """``./run_all.sh --sweep FILE``: see the module's docstring; returns the exit status."""
+    lock = None
+    try:
+        clash = [o for o, given in (("--quick", args.quick), ("--synthetic", args.synthetic), ("-p", args.parameter),
+                                    ("--only", args.only), ("--notebooks", args.notebooks)) if given]
+        if clash:
+            raise Stop(f"{clash[0]} does not go with --sweep: put notebooks and parameters in the sweep file")
+        if args.workers is not None and args.workers < 1:
+            raise Stop(f"--workers must be at least 1; got {args.workers}")
+        try:
+            tasks, varied = plan(args.sweep)
+        except SweepFileError as e:
+            raise Stop(str(e)) from None
+        except OSError as e:
+            raise Stop(f"{as_given(args.sweep)}: cannot read the sweep file ({e.strerror or e})") from None
+        if args.out:
+            out, shown_out = Path(os.path.abspath(os.path.expanduser(args.out))), as_given(args.out)
+        else:
+            out = REPO / "runs" / datetime.now().strftime("sweep-%Y%m%d-%H%M%S")
+            shown_out = show(out)
+        _check_data(tasks, out)
+        out.mkdir(parents=True, exist_ok=True)
+        try:
+            lock = runlock.acquire(out, command, shown=f"{shown_out}/")
+        except runlock.RunFolderBusy as e:
+            raise Stop(str(e)) from None
+        return _run(args, tasks, varied, out, shown_out)
+    except Stop as stop:
+        print(f"run_all.sh: {stop}", file=sys.stderr)
+        return stop.status
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _check_data(tasks: list[Task], out: Path) -> None:
+    """The AG News files the tasks need, on the client, before anything starts."""
+    needs: dict = {}
+    for task in tasks:
+        for folder, splits in data_needs({task.notebook: _defaults(task)},
+                                         task.parameters, out / task.folder / "notebooks").items():
+            for split, names in splits.items():
+                needs.setdefault(folder, {}).setdefault(split, []).extend(
+                    n for n in names if n not in needs.get(folder, {}).get(split, []))
+    if needs:
+        try:
+            ensure_data(needs)
+        except DataUnavailable as e:
+            raise Stop(str(e)) from None
+        except KeyboardInterrupt:
+            raise Stop("interrupted while getting the data; nothing was run.", 130) from None
+    if os.environ.get(ENV_VAR):  # workers on this machine inherit it: give them the folder in full
+        os.environ[ENV_VAR] = os.path.abspath(os.path.expanduser(os.environ[ENV_VAR]))
+    for task in tasks:  # a data_dir given in the file: the same folder for every worker
+        if task.parameters.get("data_dir"):
+            task.parameters["data_dir"] = os.path.abspath(os.path.expanduser(str(task.parameters["data_dir"])))
+
+
+_DEFAULTS: dict = {}
+
+
+def _defaults(task: Task) -> dict:
+    if task.notebook not in _DEFAULTS:
+        _DEFAULTS[task.notebook] = notebook_defaults(task.notebook)
+    return _DEFAULTS[task.notebook]
+
+
+def check_cluster(client, address: str | None) -> None:
+    """The scheduler and the workers import ``helpers`` (Dask's scheduler unpickles the tasks)."""
+    where = address or "the embedded cluster"
+    try:
+        client.run_on_scheduler(probe)
+    except Exception as e:  # noqa: BLE001 - ModuleNotFoundError on the scheduler, mostly
+        raise Stop(f"the Dask scheduler at {where} cannot import helpers ({error_line(e)}): start "
+                   f"`dask scheduler` from the project's environment (.venv/bin/dask scheduler).") from None
+    try:
+        client.run(probe)
+    except Exception as e:  # noqa: BLE001
+        raise Stop(f"a Dask worker of {where} cannot import helpers ({error_line(e)}): start "
+                   f"`dask worker` from the project's environment (.venv/bin/dask worker).") from None
+
+
+def _run(args, tasks, varied, out: Path, shown_out: str) -> int:
+    records: dict[str, dict] = {}
+    todo = []
+    for task in tasks:
+        done = complete(out, task)
+        if done:
+            records[task.folder] = done
+        else:
+            todo.append(task)
+    n_nb = len({t.name for t in tasks})
+    print(f"Sweep {as_given(args.sweep)}: {len(tasks)} tasks ({n_nb} notebook{'s' * (n_nb != 1)}"
+          f"{', varying ' + ', '.join(varied) if varied else ''}) into {shown_out}/"
+          + (f"; {len(records)} complete already, skipped" if records else ""), flush=True)
+    interrupted = False
+    t0 = time.perf_counter()
+    if todo:
+        address = scheduler_address(args.scheduler)
+        try:
+            with open_client(address, workers=args.workers) as client:
+                check_cluster(client, address)
+                print(describe(client), flush=True)
+                interrupted = _submit(client, args, todo, out, records, len(tasks))
+        except ClusterError as e:
+            raise Stop(str(e)) from None
+        except KeyboardInterrupt:
+            interrupted = True
+    total = time.perf_counter() - t0
+    rows = [records[t.folder] for t in tasks if t.folder in records]
+    sweepout.write_all(out, rows, varied, title=as_given(args.sweep))
+    failed = [r["task"] for r in rows if r["status"] != "ok"]
+    print(f"\nSweep: {duration(total)}; {len(rows)} of {len(tasks)} tasks finished"
+          + (f", {len(failed)} failed" if failed else "") + ". Where to look:\n"
+          f"  one row per task    {os.path.join(shown_out, 'sweep.csv')}\n"
+          f"  summary             {os.path.join(shown_out, 'summary.csv')}\n"
+          f"  report (a browser)  {os.path.join(shown_out, 'index.html')}\n"
+          f"  notebook 06         -p sweep_dir {shlex.quote(shown_out)}", flush=True)
+    if interrupted:
+        print(f"Interrupted: the finished tasks are kept in {shown_out}/. To finish the sweep "
+              f"(complete tasks are skipped):\n  {resume_command(args, shown_out)}", file=sys.stderr)
+        return 130
+    if failed:
+        print(f"FAILED task(s): {', '.join(failed)} (see their executed notebooks)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _submit(client, args, todo, out, records, total) -> bool:
+    """Submit the tasks, write each result as it comes; True when Ctrl-C stopped it."""
+    from distributed import as_completed
+
+    progress = SweepProgress(total=total, done=len(records), client=client)
+    futures = {}
+    for task in todo:
+        fut = client.submit(run_task, task.notebook.name, task.source, task.parameters,
+                            declared=task.declared, keep_models=args.keep_models, timeout=args.timeout,
+                            origin=f"notebooks/{task.notebook.name}",
+                            key=f"{task.folder}-{task.key}", pure=False, retries=args.retries)
+        futures[fut.key] = (fut, task)
+    progress.start()
+    try:
+        for fut in as_completed([f for f, _ in futures.values()], loop=client.loop):
+            task = futures[fut.key][1]
+            try:
+                result = fut.result()
+            except Exception as e:  # noqa: BLE001 - the task function itself failed (KilledWorker...)
+                result = {"status": "failed", "error": error_line(e), "files": {}}
+            record = write_result(out, task, result)
+            records[task.folder] = record
+            progress.finished(task.folder, record)
+            futures.pop(fut.key)
+            fut.release()  # its bytes leave the worker's memory
+    except KeyboardInterrupt:
+        progress.stop("interrupted")
+        client.cancel([f for f, _ in futures.values()])
+        return True
+    progress.stop()
+    return False
