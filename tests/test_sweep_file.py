@@ -29,3 +29,12 @@ def test_bad_value_is_refused_by_the_notebooks_check():
 def test_unknown_notebook_is_refused():
     with pytest.raises(SweepFileError, match="unknown notebook '09'"):
         expand({"notebooks": ["01", "09"]})
+
+
+def test_the_shipped_sweep_files_expand_and_pass_the_notebooks_checks():
+    """Every example in sweeps/ is a valid sweep (each task's parameters checked; nothing trained)."""
+    from pathlib import Path
+
+    files = sorted((Path(__file__).resolve().parent.parent / "sweeps").glob("*.yaml"))
+    counts = {f.stem: len(load(f)) for f in files}
+    assert counts == {"max_tokens_grid": 12, "seed_spread": 25, "tiny_synthetic": 4}, counts
