@@ -30,6 +30,9 @@ class DataUnavailable(RuntimeError):
     """The AG News files the chosen notebooks need are not there and cannot be downloaded; the
     message says what is missing, where the runner looked and how to provide the files."""
 
+    status = 2
+    """The runner's exit status when it stops for this (130: Ctrl-C while getting the data)."""
+
 
 def data_needs(defaults: dict[Path, dict], params: dict, run_notebooks: Path) -> dict:
     """Which AG News files the notebooks need, grouped by the data folder they will read.
@@ -66,6 +69,25 @@ def data_needs(defaults: dict[Path, dict], params: dict, run_notebooks: Path) ->
         for split in splits:
             needs.setdefault(folder, {}).setdefault(split, []).append(nb.stem)
     return needs
+
+
+def ensure_run_data(needs: dict) -> None:
+    """The data step of a run (the series or a sweep), before anything starts: :func:`ensure_data`
+    for ``needs``, then ``$AG_NEWS_DIR`` made absolute, so that kernels and workers started in
+    other folders find the same one.
+
+    Raises:
+        DataUnavailable: what is missing; also on Ctrl-C while getting the data (``status`` 130).
+    """
+    if needs:
+        try:
+            ensure_data(needs)
+        except KeyboardInterrupt:
+            stop = DataUnavailable("interrupted while getting the data; nothing was run.")
+            stop.status = 130
+            raise stop from None
+    if os.environ.get(data.ENV_VAR):
+        os.environ[data.ENV_VAR] = os.path.abspath(os.path.expanduser(os.environ[data.ENV_VAR]))
 
 
 def ensure_data(needs: dict, *, base_url: str | None = None, cache_dir=None, out=None) -> list[Path]:

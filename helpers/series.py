@@ -72,8 +72,7 @@ from pathlib import Path
 
 from . import runlock
 from .config import QUICK_SETTINGS
-from .data import ENV_VAR
-from .datacheck import BASE_URL_ENV, DataUnavailable, data_needs, ensure_data
+from .datacheck import BASE_URL_ENV, DataUnavailable, data_needs, ensure_run_data
 from .evaluation import read_all_metrics
 from .files import OutputDirError, prepare_output_dir, write_json, write_text
 from .params import PARAMETER_NAMES, ParameterError, notebook_defaults, parse_cli_value, validate_parameters
@@ -321,16 +320,10 @@ def _lock(run: _Run, early: bool = False) -> None:
 
 def _check_data(run: _Run) -> None:
     """The data first, once: before any kernel starts and before the run folder exists."""
-    needs = data_needs(run.defaults, run.params, run.out / "notebooks")
-    if needs:
-        try:
-            ensure_data(needs)
-        except DataUnavailable as e:
-            raise _Stop(str(e)) from None
-        except KeyboardInterrupt:
-            raise _Stop("interrupted while getting the data; nothing was run.", 130) from None
-    if os.environ.get(ENV_VAR):  # the kernels run in the run folder: give them the folder in full
-        os.environ[ENV_VAR] = os.path.abspath(os.path.expanduser(os.environ[ENV_VAR]))
+    try:
+        ensure_run_data(data_needs(run.defaults, run.params, run.out / "notebooks"))
+    except DataUnavailable as e:
+        raise _Stop(str(e), e.status) from None
 
 
 def _prepare_run_folder(run: _Run) -> None:

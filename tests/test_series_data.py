@@ -4,6 +4,7 @@ MD5 check); when it cannot, it stops within seconds with one message and no run 
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -229,3 +230,21 @@ def test_the_runners_message_comes_from_datas_attributes_not_its_wording(tmp_pat
     with pytest.raises(data.ChecksumError, match="^REWORDED: bad checksum"):
         data.folder_file("train", folder)
     assert _message(needs) == before
+
+
+def test_ctrl_c_while_getting_the_data_stops_with_status_130(monkeypatch, tmp_path):
+    """The data step the series and the sweep share: Ctrl-C during the download is a clean stop
+    (exit 130, one sentence), and $AG_NEWS_DIR is handed on in full."""
+    from helpers import datacheck
+
+    def interrupted(needs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(datacheck, "ensure_data", interrupted)
+    with pytest.raises(datacheck.DataUnavailable, match="interrupted while getting the data; nothing was run.") as e:
+        datacheck.ensure_run_data({"x": {"train": ["01"]}})
+    assert e.value.status == 130 and datacheck.DataUnavailable("missing").status == 2
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AG_NEWS_DIR", "data")
+    datacheck.ensure_run_data({})
+    assert os.environ["AG_NEWS_DIR"] == str(tmp_path / "data")

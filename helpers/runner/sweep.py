@@ -34,8 +34,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import runlock
-from ..datacheck import DataUnavailable, data_needs, ensure_data
-from ..data import ENV_VAR
+from ..datacheck import DataUnavailable, data_needs, ensure_run_data
 from ..params import notebook_defaults
 from ..paths import NOTEBOOKS, REPO, as_given, script_name, show
 from ..progress import duration
@@ -222,15 +221,10 @@ def _check_data(tasks: list[Task], out: Path) -> None:
             for split, names in splits.items():
                 needs.setdefault(folder, {}).setdefault(split, []).extend(
                     n for n in names if n not in needs.get(folder, {}).get(split, []))
-    if needs:
-        try:
-            ensure_data(needs)
-        except DataUnavailable as e:
-            raise Stop(str(e)) from None
-        except KeyboardInterrupt:
-            raise Stop("interrupted while getting the data; nothing was run.", 130) from None
-    if os.environ.get(ENV_VAR):  # workers on this machine inherit it: give them the folder in full
-        os.environ[ENV_VAR] = os.path.abspath(os.path.expanduser(os.environ[ENV_VAR]))
+    try:  # workers on this machine inherit $AG_NEWS_DIR, made absolute here
+        ensure_run_data(needs)
+    except DataUnavailable as e:
+        raise Stop(str(e), e.status) from None
     for task in tasks:  # a data_dir given in the file: the same folder for every worker
         if task.parameters.get("data_dir"):
             task.parameters["data_dir"] = os.path.abspath(os.path.expanduser(str(task.parameters["data_dir"])))
