@@ -15,6 +15,7 @@ import os
 import time
 from pathlib import Path
 
+from ..files import atomic_path
 from ..progress import duration
 from .cluster import describe, open_client
 from .task import error_line, run_task
@@ -37,11 +38,8 @@ def dependencies(numbers: list[str]) -> dict[str, list[str]]:
 
 def _write(out: Path, files: dict) -> None:
     for name, data in files.items():
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-        partial.write_bytes(data)
-        partial.replace(target)  # atomic
+        with atomic_path(out / name) as tmp:
+            tmp.write_bytes(data)
 
 
 def run_graph(run, params_for, scheduler: str | None = None, workers: int | None = None) -> None:
