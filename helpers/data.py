@@ -13,7 +13,7 @@ Where the files come from, in order:
 
 Every failure raises a :class:`DataError` subclass whose message says what went wrong, where the
 loader looked and how to fix it, and whose attributes say the same for programs (``kind``,
-``split``, ``path``, ...): the series runner's up-front data check (:mod:`helpers.datacheck`) makes
+``split``, ``path``, ...): the series runner's up-front data check (:mod:`series_runner.datacheck`) makes
 these same lookups and builds its own message from the attributes, never from the wording.
 """
 
