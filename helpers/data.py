@@ -13,8 +13,9 @@ Where the files come from, in order:
 
 Every failure raises a :class:`DataError` subclass whose message says what went wrong, where the
 loader looked and how to fix it, and whose attributes say the same for programs (``kind``,
-``split``, ``path``, ...): the series runner's up-front data check (:mod:`series_runner.datacheck`) makes
-these same lookups and builds its own message from the attributes, never from the wording.
+``split``, ``path``, ...): the series runner's up-front data check (:mod:`series_runner.datacheck`)
+makes these same lookups and builds its message from the attributes, a wrong MD5 with
+:func:`checksum_message`.
 """
 
 from __future__ import annotations
@@ -55,7 +56,6 @@ NOT_FOUND_MESSAGE = (
     "(data_source='synthetic', or ./run_all.sh --synthetic)."
 )
 """The message of :class:`DataNotFoundError`, filled from its attributes."""
-
 
 
 def checksum_message(path, expected: str, actual: str, hint: str = "") -> str:
