@@ -11,4 +11,4 @@ python="$PWD/.venv/bin/python"
 # Back where the user stands, so that relative paths (--out, -p data_dir) mean what they typed;
 # -P: a folder named helpers there is not imported instead of the project's (installed) helpers.
 cd "$here"
-exec "$python" -P -m helpers.series "$@"
+exec "$python" -P -m series_runner "$@"

@@ -213,7 +213,7 @@ def bench_approach(number, data, vectorizer, ids_train, ids_test, args) -> dict:
 
 def run_series(args) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench_series_") as tmp:
-        cmd = [sys.executable, "-m", "helpers.series", "--synthetic", "--out", str(Path(tmp) / "run")]
+        cmd = [sys.executable, "-m", "series_runner", "--synthetic", "--out", str(Path(tmp) / "run")]
         cmd += shlex.split(args.series_args or "")
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
@@ -223,7 +223,7 @@ def run_series(args) -> dict:
         if res.is_file():
             r = json.loads(res.read_text())
             summary = {k: round(v, 1) for k, v in r.get("notebook_seconds", {}).items()}
-    return {"command": "python -m helpers.series --synthetic " + (args.series_args or ""),
+    return {"command": "python -m series_runner --synthetic " + (args.series_args or ""),
             "returncode": proc.returncode, "wall_seconds": round(wall, 1),
             "notebook_seconds": summary, "stderr_tail": proc.stderr[-2000:] if proc.returncode else ""}
 
@@ -270,7 +270,7 @@ def main(argv=None) -> int:
     p.add_argument("--repeats", type=int, default=3, help="repeats of the inference timing (median)")
     p.add_argument("--data-dir", default=None, help=f"AG News folder (default ${ENV_VAR})")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--series", action="store_true", help="also time python -m helpers.series --synthetic")
+    p.add_argument("--series", action="store_true", help="also time python -m series_runner --synthetic")
     p.add_argument("--series-args", default="", help='extra arguments for the series, e.g. "--quick"')
     p.add_argument("--json", default=str(REPO / "benchmarks" / "results" / "latest.json"))
     args = p.parse_args(argv)

@@ -5,7 +5,7 @@
 
 Measured: the same tasks (notebook 01 on the generated corpus, tiny settings, one seed each) run
 (a) serially, one after another in this process with the function a worker runs
-(helpers.runner.task.run_task: papermill, a kernel per task), and (b) through the engine: an
+(series_runner.task.run_task: papermill, a kernel per task), and (b) through the engine: an
 embedded LocalCluster with --workers worker processes (its start-up included, and shown apart),
 interleaved a/b/b/a/..., reported as the ratio engine / serial per round (median). On a 2-core
 machine expect about 1: two workers share the same two cores.
@@ -44,7 +44,7 @@ def _tasks(n: int):
 
 
 def serial(n: int) -> float:
-    from helpers.runner.task import run_task
+    from series_runner.task import run_task
 
     nb, declared, params = _tasks(n)
     t0 = time.perf_counter()
@@ -55,8 +55,8 @@ def serial(n: int) -> float:
 
 
 def engine(n: int, workers: int) -> tuple[float, float]:
-    from helpers.runner.cluster import open_client
-    from helpers.runner.task import run_task
+    from series_runner.cluster import open_client
+    from series_runner.task import run_task
 
     nb, declared, params = _tasks(n)
     t0 = time.perf_counter()

@@ -13,8 +13,9 @@ Where the files come from, in order:
 
 Every failure raises a :class:`DataError` subclass whose message says what went wrong, where the
 loader looked and how to fix it, and whose attributes say the same for programs (``kind``,
-``split``, ``path``, ...): the series runner's up-front data check (:mod:`helpers.datacheck`) makes
-these same lookups and builds its own message from the attributes, never from the wording.
+``split``, ``path``, ...): the series runner's up-front data check (:mod:`series_runner.datacheck`)
+makes these same lookups and builds its message from the attributes, a wrong MD5 with
+:func:`checksum_message`.
 """
 
 from __future__ import annotations
@@ -56,11 +57,12 @@ NOT_FOUND_MESSAGE = (
 )
 """The message of :class:`DataNotFoundError`, filled from its attributes."""
 
-CHECKSUM_MESSAGE = (
-    "{path}: MD5 checksum mismatch (expected {expected}, got {actual}). The file is "
-    "truncated, altered or not the canonical AG News file. {hint}"
-)
-"""The message of :class:`ChecksumError`, filled from its attributes."""
+
+def checksum_message(path, expected: str, actual: str, hint: str = "") -> str:
+    """What a wrong MD5 means, in one line (:class:`ChecksumError`'s message; the runner's data
+    check names ``path`` as the user typed it)."""
+    return (f"{path}: MD5 checksum mismatch (expected {expected}, got {actual}). The file is "
+            f"truncated, altered or not the canonical AG News file. {hint}").rstrip()
 
 
 class DataError(RuntimeError):
@@ -107,8 +109,7 @@ class ChecksumError(DataError):
 
     def __init__(self, path, expected: str, actual: str, hint: str = ""):
         self.path, self.expected, self.actual, self.hint = str(path), expected, actual, hint
-        super().__init__(CHECKSUM_MESSAGE.format(path=path, expected=expected, actual=actual,
-                                                 hint=hint).rstrip())
+        super().__init__(checksum_message(path, expected, actual, hint))
 
 
 class MalformedDataError(DataError, ValueError):

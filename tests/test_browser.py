@@ -95,7 +95,7 @@ def test_learner_runs_notebooks_in_jupyterlab(learner, lab):
     assert learner.notifications() == []
 
     # The run's report (what ./run_all.sh writes at its end): every image loads, every link resolves.
-    from helpers.report import write_index
+    from series_runner.report import write_index
 
     checked = learner.check_report(write_index(lab.root))
     assert checked["images"] >= len(list((lab.root / "figures").glob("*.png"))) >= 6

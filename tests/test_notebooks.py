@@ -169,7 +169,7 @@ def test_summary_reads_a_sweep(tmp_path):
 
 
 def test_summary_runs_last():
-    from helpers.series import list_notebooks
+    from series_runner.notebooks import list_notebooks
 
     order = [p.stem for p in list_notebooks()]
     assert order[-1] == "06_results_summary"
@@ -185,7 +185,7 @@ def series_run(tmp_path_factory):
     """The quick series on the generated corpus, run once. Tests only read it; a test that runs
     notebooks again does so in its own copy (:func:`run_copy`), so no test depends on another."""
     out = tmp_path_factory.mktemp("series")
-    r = subprocess.run([sys.executable, "-m", "helpers.series", "--quick", "--synthetic", "--out", str(out)],
+    r = subprocess.run([sys.executable, "-m", "series_runner", "--quick", "--synthetic", "--out", str(out)],
                        cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=1500)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     return out, r
@@ -391,21 +391,12 @@ def test_executed_notebooks_pass_nbval(run_copy):
 
 
 # ---------------------------------------------------------------------------------------------
-# (d) bad parameters stop the runner before anything runs
+# (d) the parameters a notebook gets from the runner
 # ---------------------------------------------------------------------------------------------
 
 
-def test_series_rejects_bad_parameter_before_running(tmp_path):
-    out = tmp_path / "run"
-    r = subprocess.run([sys.executable, "-m", "helpers.series", "--only", "01,06", "-p", "epochs", "0",
-                        "--out", str(out)], cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=300)
-    assert r.returncode == 2, r.stdout + r.stderr
-    assert "epochs" in r.stderr
-    assert not out.exists()
-
-
 def test_notebook_parameters_are_relative_to_the_run_folder(tmp_path, monkeypatch):
-    from helpers.series import notebook_parameters
+    from series_runner.notebooks import notebook_parameters
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "data").mkdir()

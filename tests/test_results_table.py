@@ -11,7 +11,7 @@ import nbformat
 
 import helpers
 import helpers.summary as summary
-from helpers.series import run_series
+from series_runner.series import run_series
 
 METRICS = {"01_lstm_25_tokens": {"test_accuracy": 0.875, "data_source": "synthetic", "n_train": 3600,
                                  "n_test": 800, "epochs": 3, "fit_seconds": 4.2, "macro_f1": 0.87}}

@@ -48,7 +48,7 @@ def _hold_lock(out: Path) -> subprocess.Popen:
 
 def _series(books: Path, out: Path, timeout: float = 120):
     t0 = time.monotonic()
-    r = subprocess.run([sys.executable, "-m", "helpers.series", "--notebooks", str(books), "--out", str(out)],
+    r = subprocess.run([sys.executable, "-m", "series_runner", "--notebooks", str(books), "--out", str(out)],
                        cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=timeout)
     return r, time.monotonic() - t0
 

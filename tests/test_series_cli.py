@@ -1,6 +1,6 @@
 """``./run_all.sh -p NAME VALUE`` reads values exactly as papermill's ``-p`` does (None, True/False,
 integers, floats, text), and a list written as ``"[50, 60, 75]"`` as a list; bad values still stop
-the runner before anything runs, naming the parameter."""
+the runner before anything runs, naming the parameter (in-process, and once through ./run_all.sh)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from conftest import child_env
 
 from helpers.params import ParameterError
-from helpers.datacheck import data_needs
-from helpers.series import _parser, build_parameters
+from series_runner.datacheck import data_needs
+from series_runner.cli import build_parameters, parser
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,7 @@ def _params(*pairs: str) -> dict:
     argv = []
     for name, value in zip(pairs[::2], pairs[1::2]):
         argv += ["-p", name, value]
-    return build_parameters(_parser().parse_args(argv))
+    return build_parameters(parser().parse_args(argv))
 
 
 @pytest.mark.parametrize("name, text, expected", [
@@ -66,17 +66,37 @@ def test_data_dir_none_means_no_folder(tmp_path):
 
 
 def test_help_says_how_to_write_a_list_and_none():
-    r = subprocess.run([sys.executable, "-m", "helpers.series", "--help"], cwd=REPO, env=child_env(),
+    r = subprocess.run([sys.executable, "-m", "series_runner", "--help"], cwd=REPO, env=child_env(),
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert '-p lstm_units "[50, 60, 75]"' in r.stdout and "-p train_size None" in r.stdout
     assert "-p data_dir None" in r.stdout and "AG_NEWS_BASE_URL" in r.stdout
 
 
-def test_the_runner_stops_on_a_lowercase_none(tmp_path):
+@pytest.mark.parametrize("args, words", [
+    (["-p", "max_tokens", "0"], "max_tokens must be"),
+    (["-p", "epoch", "3"], "unknown parameter 'epoch'"),
+    (["-p", "lstm_units", "[]"], "lstm_units must be"),
+    (["-p", "batch_size", "x"], "batch_size must be"),
+    (["--only", "01,06", "-p", "epochs", "0"], "epochs must be"),
+    (["-p", "train_size", "none"], "train_size must be"),
+])
+def test_a_bad_parameter_stops_the_run_before_anything_runs(tmp_path, capsys, monkeypatch, args, words):
+    from series_runner import series
+
+    monkeypatch.setattr(series, "execute", lambda *a, **k: pytest.fail("a notebook ran"))
     out = tmp_path / "run"
-    r = subprocess.run([sys.executable, "-m", "helpers.series", "-p", "train_size", "none", "--out", str(out)],
-                       cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=60)
-    assert r.returncode == 2, r.stdout + r.stderr
-    assert r.stderr.startswith("run_all.sh: train_size must be") and "got 'none'" in r.stderr
+    assert series.run_series([*args, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"run_all.sh: {words}") and len(err.splitlines()) == 1, err
     assert not out.exists()
+
+
+def test_run_all_sh_refuses_a_bad_parameter_with_status_2_and_writes_nothing(tmp_path):
+    """The documented command itself, once: the same refusal through ./run_all.sh."""
+    out = tmp_path / "run"
+    r = subprocess.run([str(REPO / "run_all.sh"), "-p", "train_size", "none", "--out", str(out)],
+                       cwd=tmp_path, env=child_env(), capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert r.stderr.startswith("run_all.sh: train_size must be") and "got 'none'" in r.stderr, r.stderr
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == []

@@ -16,8 +16,8 @@ import pytest
 from conftest import ROWS, child_env, csv_text, md5
 
 import helpers.data as data
-from helpers.datacheck import DataUnavailable, data_needs, ensure_data
-from helpers.series import run_series
+from series_runner.datacheck import DataUnavailable, data_needs, ensure_data
+from series_runner.series import run_series
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -59,7 +59,7 @@ def _offline_env(tmp_path: Path) -> dict:
 
 def _run(args, cwd, env, timeout=60):
     t0 = time.monotonic()
-    r = subprocess.run([sys.executable, "-m", "helpers.series", *args], cwd=cwd, env=env,
+    r = subprocess.run([sys.executable, "-m", "series_runner", *args], cwd=cwd, env=env,
                        capture_output=True, text=True, timeout=timeout)
     return r, time.monotonic() - t0
 
@@ -197,7 +197,7 @@ def test_a_bad_download_is_one_message_and_is_deleted(served, fault, capsys, mon
     else:
         assert "  - download failed: " in message
     assert not (cache / "test.csv").exists(), "a bad download was left in the cache"
-    # the message is made from the errors' attributes: data's wording can change
+    # a file's problem is said in data's own words; where the runner looked, in its own
     _reword(monkeypatch)
     assert _message(needs) == message
 
@@ -209,33 +209,36 @@ def _message(needs) -> str:
 
 
 def _reword(monkeypatch) -> None:
-    """``helpers.data``'s messages reworded: the runner must not depend on their wording."""
+    """``helpers.data``'s not-found message reworded: the runner says where it looked itself."""
     monkeypatch.setattr(data, "NOT_FOUND_MESSAGE", "REWORDED: no {split} file")
-    monkeypatch.setattr(data, "CHECKSUM_MESSAGE", "REWORDED: bad checksum of {path}")
 
 
-def test_the_runners_message_comes_from_datas_attributes_not_its_wording(tmp_path, monkeypatch):
-    """Folder problems (a missing file, a wrong MD5): the same message after data's wording changed."""
+def test_the_runner_names_files_as_typed_and_says_a_checksum_as_data_does(tmp_path, monkeypatch):
+    """A missing file: the runner's own line, whatever data's wording; a wrong MD5: data's one
+    checksum message, naming the file as the user typed its folder."""
     folder = tmp_path / "my data"
     folder.mkdir()
     (folder / "train.csv").write_text("not AG News\n")
     monkeypatch.chdir(tmp_path)
     needs = {"my data": {"train": ["01_x"], "test": ["01_x"]}}
     before = _message(needs)
-    assert "my data/test.csv: no such file" in before and "my data/train.csv: MD5 checksum mismatch" in before
+    assert "my data/test.csv: no such file" in before
+    actual = md5((folder / "train.csv").read_bytes())
+    assert f"  - {data.checksum_message('my data/train.csv', data.AG_NEWS_MD5['train'], actual)}\n" in before
+    with pytest.raises(data.ChecksumError) as e:
+        data.folder_file("train", folder)
+    assert str(e.value).startswith(data.checksum_message(folder / "train.csv", data.AG_NEWS_MD5["train"], actual))
 
     _reword(monkeypatch)
     with pytest.raises(data.DataNotFoundError, match="^REWORDED: no test file$"):  # the rewording is used
         data.folder_file("test", folder)
-    with pytest.raises(data.ChecksumError, match="^REWORDED: bad checksum"):
-        data.folder_file("train", folder)
     assert _message(needs) == before
 
 
 def test_ctrl_c_while_getting_the_data_stops_with_status_130(monkeypatch, tmp_path):
     """The data step the series and the sweep share: Ctrl-C during the download is a clean stop
     (exit 130, one sentence), and $AG_NEWS_DIR is handed on in full."""
-    from helpers import datacheck
+    from series_runner import datacheck
 
     def interrupted(needs):
         raise KeyboardInterrupt

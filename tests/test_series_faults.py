@@ -1,4 +1,4 @@
-"""Faults during a series run (``run_all.sh`` = ``python -m helpers.series``): a notebook failing in
+"""Faults during a series run (``run_all.sh`` = ``python -m series_runner``): a notebook failing in
 the middle, a kernel dying, and Ctrl-C. The runner keeps going after a failure, names it, keeps
 every finished result; Ctrl-C stops it with status 130 and leaves the committed notebooks alone."""
 
@@ -63,7 +63,7 @@ def test_a_failing_notebook_does_not_stop_the_series(tmp_path, kind):
     _write_notebook(books / "01_broken.ipynb", body)
     _write_notebook(books / "02_last.ipynb", _finishes("02_last"))
     out = tmp_path / "run"
-    r = subprocess.run([sys.executable, "-m", "helpers.series", "--notebooks", str(books), "--out", str(out)],
+    r = subprocess.run([sys.executable, "-m", "series_runner", "--notebooks", str(books), "--out", str(out)],
                        cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=300)
 
     assert r.returncode == 1, r.stdout + r.stderr
@@ -88,7 +88,7 @@ def test_a_failing_notebook_does_not_stop_the_series(tmp_path, kind):
 
 
 def test_an_empty_notebooks_folder_is_a_clear_error(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "helpers.series", "--notebooks", str(tmp_path),
+    r = subprocess.run([sys.executable, "-m", "series_runner", "--notebooks", str(tmp_path),
                         "--out", str(tmp_path / "run")],
                        cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=300)
     assert r.returncode == 2 and "no NN_*.ipynb notebook" in r.stderr
@@ -109,7 +109,7 @@ def test_ctrl_c_stops_the_series_and_loses_nothing(tmp_path):
     assert len(sources) >= 3
     out = tmp_path / "run"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "helpers.series", "--quick", "--notebooks", str(books), "--out", str(out)],
+        [sys.executable, "-m", "series_runner", "--quick", "--notebooks", str(books), "--out", str(out)],
         cwd=REPO, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     started = out / "01_slow.started"
     deadline = time.monotonic() + 120

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from conftest import child_env
 
-from helpers.runner.graph import dependencies
+from series_runner.graph import dependencies
 
 WRITE = ("from pathlib import Path\n"
          "out = Path(output_dir)\n"
@@ -56,7 +56,7 @@ def test_workers_2_writes_the_same_files_as_a_serial_run(tmp_path):
     env = {**child_env(), "HELPERS_TF_THREADS": "1,1"}
     runs = {}
     for out, extra in (("serial", []), ("graph", ["--workers", "2"])):
-        r = subprocess.run([sys.executable, "-m", "helpers.series", "--notebooks", "books", "--out", out, *extra],
+        r = subprocess.run([sys.executable, "-m", "series_runner", "--notebooks", "books", "--out", out, *extra],
                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, r.stdout + r.stderr
         runs[out] = _files(tmp_path / out)

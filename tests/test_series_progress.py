@@ -1,4 +1,4 @@
-"""What the terminal shows while a notebook runs (:class:`helpers.progress.Progress`): the current
+"""What the terminal shows while a notebook runs (:class:`series_runner.progress.Progress`): the current
 step (the last Markdown heading above the cell being executed) and, while a network trains,
 ``epoch k/N`` with the epoch's time and validation accuracy, read from Keras' ``verbose=2`` output.
 One updating line on a terminal; one line per step and epoch otherwise. Never a per-batch line."""
@@ -11,7 +11,7 @@ import re
 import nbformat
 import pytest
 
-from helpers.progress import Progress, markdown_heading
+from series_runner.progress import Progress, markdown_heading
 
 FIT_OUTPUT = (
     "Epoch 1/3\n"

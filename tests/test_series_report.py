@@ -1,4 +1,4 @@
-"""``helpers.report.write_index(run_dir)`` on run folders made by hand: what exists is shown
+"""``series_runner.report.write_index(run_dir)`` on run folders made by hand: what exists is shown
 (interrupted, failed, unreadable notebooks alike), every link is relative and resolves, odd file
 names are quoted, and a notebook's web page is made again only when the notebook changed."""
 
@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 
-from helpers.report import write_index
+from series_runner.report import write_index
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"

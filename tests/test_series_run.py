@@ -43,7 +43,7 @@ def _notebook(path: Path, cells) -> None:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    """``helpers.series`` started in a folder of its own with ``--notebooks books --out runs/../tiny/``
+    """``series_runner`` started in a folder of its own with ``--notebooks books --out runs/../tiny/``
     (relative, unnormalized): 00 trains a tiny network and saves figures, 01 fails, 02 finishes."""
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     here = tmp_path_factory.mktemp("user")
@@ -60,7 +60,7 @@ def run(tmp_path_factory):
                                        md("## 6. Evaluate"), code("model.evaluate(x, y, verbose=2)\n" + save)])
     _notebook(books / "01_broken.ipynb", [md("## 2. Break"), code('raise ValueError("a deliberate failure")')])
     _notebook(books / "02_last.ipynb", [md("## 3. End"), code("print('done')")])
-    r = subprocess.run([sys.executable, "-m", "helpers.series", "--notebooks", "books", "--out", "runs/../tiny/"],
+    r = subprocess.run([sys.executable, "-m", "series_runner", "--notebooks", "books", "--out", "runs/../tiny/"],
                        cwd=here, env=child_env(), capture_output=True, text=True, timeout=600)
     assert r.returncode == 1, r.stdout + r.stderr
     return here, here / "tiny", r

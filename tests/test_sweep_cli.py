@@ -1,7 +1,7 @@
 """``./run_all.sh --sweep`` before any task: bad sweep files get one message naming the place and
 exit status 2 with nothing started (no cluster, no sweep folder); the embedded cluster needs no
-running one and listens on 127.0.0.1 only; a scheduler that cannot import helpers is named in one
-line. The parts that do not train (sweep.csv's columns, the summary, resume keys) are checked here
+running one and listens on 127.0.0.1 only; a scheduler that cannot import the project is named in
+one line. The parts that do not train (sweep.csv's columns, the summary, resume keys) are checked here
 too; the sweep on a real cluster is tests/test_sweep_cluster.py."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import sys
 
 import pytest
 
-from helpers.runner import sweep as sweep_mod
-from helpers.runner import sweepout
-from helpers.series import run_series
+from series_runner import sweep as sweep_mod
+from series_runner import sweepout
+from series_runner.series import run_series
 
 GOOD = {"notebooks": ["01"], "parameters": {"data_source": "synthetic", "epochs": 1}, "grid": {"seed": [0, 1]}}
 
@@ -26,6 +26,10 @@ GOOD = {"notebooks": ["01"], "parameters": {"data_source": "synthetic", "epochs"
     (json.dumps({**GOOD, "grid": {"epochs": [1, 0]}}), "epochs must be"),
     (json.dumps({**GOOD, "gird": {}}), "unknown key 'gird'"),
     (json.dumps({"notebooks": ["06"], "grid": {"seed": [0, 1]}}), "no notebook of the sweep takes parameter 'seed'"),
+    (json.dumps({**GOOD, "sets": {"max_tokens": 10}}), "key 'sets': a non-empty list of parameter sets"),
+    (json.dumps({**GOOD, "sets": [{"max_tokens": 10}, "max_tokens: 20"]}), "key 'sets[1]': a mapping"),
+    (json.dumps({**GOOD, "sets": [{"max_tokens": 10}, {"max_token": 20}]}), "key 'sets[1].max_token': unknown parameter"),
+    (json.dumps({**GOOD, "sets": [{"max_tokens": 0}]}), "key 'sets[0].max_tokens': max_tokens must be"),
 ])
 def test_a_bad_sweep_file_gets_one_message_and_nothing_starts(tmp_path, capsys, monkeypatch, text, place):
     started = []
@@ -67,6 +71,18 @@ def test_tasks_keys_and_folders(tmp_path):
     assert sweep_mod.complete(tmp_path, tasks[0]) is None
 
 
+def test_a_sweep_of_sets_plans_exactly_its_sets(tmp_path):
+    path = tmp_path / "class.yaml"
+    path.write_text(json.dumps({"notebooks": ["01"], "parameters": {"data_source": "synthetic", "epochs": 1},
+                                "sets": [{"max_tokens": 10, "seed": 1}, {"max_tokens": 20, "seed": 1},
+                                         {"max_tokens": 20, "seed": 2}]}))
+    tasks, varied = sweep_mod.plan(path)
+    assert varied == ["max_tokens", "seed"]
+    assert [t.folder for t in tasks] == ["01_max_tokens-10_seed-1", "01_max_tokens-20_seed-1", "01_max_tokens-20_seed-2"]
+    assert [t.parameters for t in tasks] == [{"data_source": "synthetic", "epochs": 1, "max_tokens": m, "seed": s}
+                                             for m, s in ((10, 1), (20, 1), (20, 2))]
+
+
 def test_sweep_csv_and_summary(tmp_path):
     records = [{"task": f"01_seed-{s}", "notebook": "01_lstm_25_tokens", "varied": {"seed": s},
                 "status": "ok", "test_accuracy": acc, "macro_f1": 0.5, "fit_seconds": 1.0, "worker": "w"}
@@ -87,7 +103,7 @@ def test_the_embedded_cluster_listens_on_loopback_only():
     """No scheduler running anywhere: open_client() starts its own, every socket on 127.0.0.1."""
     code = """
 import os, psutil
-from helpers.runner.cluster import open_client
+from series_runner.cluster import open_client
 if __name__ == "__main__":
     os.environ.pop("DASK_SCHEDULER_ADDRESS", None)
     with open_client(workers=1) as client:
@@ -103,7 +119,7 @@ if __name__ == "__main__":
 
 
 def test_a_scheduler_that_cannot_import_helpers_is_named_in_one_line(tmp_path, capsys):
-    from helpers.runner.cluster import open_client
+    from series_runner.cluster import open_client
 
     code = ("import sys; sys.modules['helpers'] = None\n"  # this scheduler's Python has no helpers
             "from distributed.cli.dask_scheduler import main\nsys.exit(main())")
@@ -116,7 +132,7 @@ def test_a_scheduler_that_cannot_import_helpers_is_named_in_one_line(tmp_path, c
     try:
         with open_client(f"tcp://127.0.0.1:{port}", timeout=60) as client:
             with pytest.raises(sweep_mod.Stop, match=r"^the Dask scheduler at tcp://127.0.0.1:\d+ cannot "
-                                                     r"import helpers \(.*\): start `dask scheduler` from"):
+                                                     r"import helpers and series_runner \(.*\): start `dask scheduler` from"):
                 sweep_mod.check_cluster(client, f"tcp://127.0.0.1:{port}")
     finally:
         proc.terminate()
@@ -125,7 +141,7 @@ def test_a_scheduler_that_cannot_import_helpers_is_named_in_one_line(tmp_path, c
 
 def test_run_all_passes_sweep_dir_relative_to_the_notebooks_folder(tmp_path, monkeypatch):
     """``./run_all.sh --only 06 -p sweep_dir runs/sweep-x``: the kernel runs in DIR/notebooks."""
-    from helpers.series import notebook_parameters
+    from series_runner.notebooks import notebook_parameters
 
     monkeypatch.chdir(tmp_path)
     got = notebook_parameters({"sweep_dir": "runs/sweep-x", "seed": 1}, {"sweep_dir", "output_dir"},

@@ -5,9 +5,10 @@ One module fixture does the costly part once, as a user would: a sweep (notebook
 generated corpus; 00 is short) is stopped with Ctrl-C (SIGINT) once its first task (00) is written;
 the same command again (the printed resume command) runs only the unfinished task (01), and the
 worker running it is killed (SIGKILL, with its kernel), so Dask runs it again on a worker. A serial
-``run_all.sh`` run of 01 with the same parameters gives the numbers the sweep must reproduce.
-(Two notebooks × two seeds, as the issue suggests, would cost twice the suite's budget for these
-tests: the parameter columns of sweep.csv are checked without training in test_sweep_cli.py.)
+``run_all.sh`` run of 01 with the same parameters gives the numbers the sweep must reproduce. The
+sweep file gives the seed as its one parameter set (``sets:``). More tasks would cost more than the
+suite's budget for these tests: the parameter columns of sweep.csv are checked without training in
+test_sweep_cli.py.
 """
 
 from __future__ import annotations
@@ -91,9 +92,11 @@ def _kill_a_busy_worker(address: str, deadline: float) -> str:
 @pytest.fixture(scope="module")
 def sweep(cluster, tmp_path_factory):
     here = tmp_path_factory.mktemp("sweep")
-    (here / "seeds.yaml").write_text(json.dumps({"notebooks": ["00", "01"], "parameters": SETTINGS}))
+    base = {k: v for k, v in SETTINGS.items() if k != "seed"}  # the seed comes from the file's one set
+    (here / "seeds.yaml").write_text(json.dumps({"notebooks": ["00", "01"], "parameters": base,
+                                                 "sets": [{"seed": SETTINGS["seed"]}]}))
     out = here / "out"
-    cmd = [sys.executable, "-m", "helpers.series", "--sweep", "seeds.yaml", "--out", "out", "--scheduler", cluster]
+    cmd = [sys.executable, "-m", "series_runner", "--sweep", "seeds.yaml", "--out", "out", "--scheduler", cluster]
     # 1. Ctrl-C once the first task is written
     first = subprocess.Popen(cmd, cwd=here, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 400
@@ -104,12 +107,12 @@ def sweep(cluster, tmp_path_factory):
     kept = {p.parent.name: p.read_text() for p in out.glob("*/task.json")}
     # 2. the printed resume command, while a worker dies under the remaining task
     resume = err1.strip().splitlines()[-1].strip()
-    second = subprocess.Popen([sys.executable, "-m", "helpers.series", *shlex.split(resume)[1:]], cwd=here,
+    second = subprocess.Popen([sys.executable, "-m", "series_runner", *shlex.split(resume)[1:]], cwd=here,
                               env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     killed = _kill_a_busy_worker(cluster, time.monotonic() + 300)
     out2, err2 = second.communicate(timeout=600)
     # 3. the same run made with run_all.sh's serial runner
-    serial = subprocess.run([sys.executable, "-m", "helpers.series", "--only", "01", "--out", "serial",
+    serial = subprocess.run([sys.executable, "-m", "series_runner", "--only", "01", "--out", "serial",
                              *[a for k, v in SETTINGS.items() for a in ("-p", k, str(v))]],
                             cwd=here, env=_env(), capture_output=True, text=True, timeout=600)
     return {"out": out, "here": here, "first": (first.returncode, out1, err1), "kept": kept, "resume": resume,

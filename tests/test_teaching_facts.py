@@ -1,4 +1,4 @@
-"""The notebooks' statements of fact that a test can read, pinned (issue 21): what the tutorial
+"""The notebooks' statements of fact that a test can read, pinned: what the tutorial
 said (its LIME words per approach, its wrong output shapes), what Keras does (masking on a CPU and
 on a GPU), what the project's own settings imply (108,000 training texts), and that each new demo
 carries the check it claims (lookup = one-hot × table, the gradient by position, the pictures as

@@ -1,10 +1,8 @@
-"""What the terminal shows while the series runs a notebook: the current step (the last Markdown
-heading above the cell being executed) and, while a network trains, ``epoch k/N`` with the epoch's
-time and validation accuracy, read from the notebook's ``model.fit(..., verbose=2)`` output.
-
-On a terminal, one line per notebook rewritten in place; otherwise (a pipe, a CI log) one line per
-step and per epoch. Used by :mod:`helpers.series`; needs nothing else of ``helpers``.
-"""
+"""What the terminal shows while a run goes: :class:`LiveLine`, a status line rewritten in place
+on a terminal (ticking every second) or plain lines in a pipe or a CI log; :class:`Progress`, the
+series' line: the notebook's current step (the last Markdown heading above the running cell) and,
+while a network trains, ``epoch k/N`` with its time and validation accuracy, read from
+``model.fit(..., verbose=2)``'s output."""
 
 from __future__ import annotations
 
@@ -36,24 +34,68 @@ def markdown_heading(source: str) -> str | None:
     return found
 
 
-class Progress:
-    """What the terminal shows while the series runs.
+CLEAR = "\r\x1b[K"
+"""Back to the line's start and clear it (a live line is redrawn in place)."""
 
-    On a terminal (``live``): one line per notebook, rewritten in place (carriage return) with the
-    current step, the training epoch and the elapsed time (ticking every second). Otherwise (a
-    pipe, a CI log): one line when a notebook starts, one per step and per finished epoch, one when
-    it ends. Keras' per-batch output is never shown.
-    """
+
+class LiveLine:
+    """A status line. On a terminal (``live``; not ``TERM=dumb``): one line rewritten in place
+    and redrawn every ``tick`` seconds, cut to the terminal's width; otherwise plain lines.
+    Subclasses say what the line holds (:meth:`line`)."""
 
     def __init__(self, stream=None, live: bool | None = None, tick: float = 1.0):
         self.stream = stream or sys.stdout
         if live is None:
             live = bool(getattr(self.stream, "isatty", lambda: False)()) and os.environ.get("TERM") != "dumb"
-        self.live = live
-        self.tick = tick
-        self._lock = threading.RLock()
+        self.live, self.tick = live, tick
+        self.lock = threading.RLock()
         self._stop = threading.Event()
         self._thread = None
+
+    def line(self) -> str:
+        raise NotImplementedError
+
+    def start_ticker(self) -> None:
+        """Draw the line now and again every ``tick`` seconds until :meth:`stop_ticker`."""
+        self.draw()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._ticker, daemon=True)
+        self._thread.start()
+
+    def stop_ticker(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+            self._thread = None
+
+    def _ticker(self):
+        while not self._stop.wait(self.tick):
+            with self.lock:
+                self.draw()
+
+    def draw(self) -> None:
+        line = self.line()
+        width = shutil.get_terminal_size((100, 20)).columns - 1
+        if len(line) > width:
+            line = line[: max(width - 1, 1)] + "…"
+        self.emit(CLEAR + line)
+
+    def emit(self, text: str) -> None:
+        """Write ``text`` as it is; a closed pipe never stops the run."""
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+class Progress(LiveLine):
+    """The series' line. Live: one line per notebook with its step, epoch and elapsed time.
+    Otherwise: one line when a notebook starts, one per step and per finished epoch, one when it
+    ends. Keras' per-batch output is never shown."""
+
+    def __init__(self, stream=None, live: bool | None = None, tick: float = 1.0):
+        super().__init__(stream, live, tick)
         self._label = ""
         self._reset()
 
@@ -67,28 +109,19 @@ class Progress:
 
     # -- notebook start and end ----------------------------------------------------------
     def begin(self, label: str) -> None:
-        with self._lock:
+        with self.lock:
             self._label = label
             self._reset()
             if self.live:
-                self._draw()
-                self._stop.clear()
-                self._thread = threading.Thread(target=self._ticker, daemon=True)
-                self._thread.start()
+                self.start_ticker()
             else:
-                self._write(f"{label} ...\n")
+                self.emit(f"{label} ...\n")
 
     def end(self, status: str) -> None:
-        self._halt()
-        with self._lock:
+        self.stop_ticker()
+        with self.lock:
             self.feed("\n")  # a last line without its newline
-            self._write(("\r\x1b[K" if self.live else "") + f"{self._label} ... {status}\n")
-
-    def _halt(self):
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            self._thread = None
+            self.emit((CLEAR if self.live else "") + f"{self._label} ... {status}\n")
 
     # -- hooks ---------------------------------------------------------------------------
     def on_cell_start(self, cell=None, **_):
@@ -103,20 +136,20 @@ class Progress:
             self.step(self._heading)
 
     def step(self, heading: str | None) -> None:
-        with self._lock:
+        with self.lock:
             if not heading or heading == self._shown_heading:
                 return
             self._shown_heading = heading
             self._epoch = None
             self._last_epoch = ""
             if self.live:
-                self._draw()
+                self.draw()
             else:
-                self._write(f"      {heading}\n")
+                self.emit(f"      {heading}\n")
 
     def feed(self, text: str) -> None:
         """The notebook's streamed output (stdout, stderr), in any chunks."""
-        with self._lock:
+        with self.lock:
             self._buffer += text
             *lines, self._buffer = re.split(r"\r\n|\n", self._buffer)
             for line in lines:
@@ -138,7 +171,7 @@ class Progress:
         if m:
             self._epoch = (int(m.group(1)), int(m.group(2)))
             if self.live:
-                self._draw()
+                self.draw()
             return
         m = _STEP_LINE.match(line)
         if not m or m.group(1) != m.group(2):
@@ -156,17 +189,11 @@ class Progress:
         self._epoch = None
         self._last_epoch = text
         if self.live:
-            self._draw()
+            self.draw()
         else:
-            self._write(f"      {text}\n")
+            self.emit(f"      {text}\n")
 
-    # -- drawing ---------------------------------------------------------------------------
-    def _ticker(self):
-        while not self._stop.wait(self.tick):
-            with self._lock:
-                self._draw()
-
-    def _draw(self):
+    def line(self) -> str:
         parts = [f"{self._label} ..."]
         if self._shown_heading:
             parts.append(self._shown_heading)
@@ -176,18 +203,7 @@ class Progress:
         elif self._last_epoch:
             parts.append(self._last_epoch)
         parts.append(_clock(time.monotonic() - self._t0))
-        line = " | ".join(parts)
-        width = shutil.get_terminal_size((100, 20)).columns - 1
-        if len(line) > width:
-            line = line[: max(width - 1, 1)] + "…"
-        self._write("\r\x1b[K" + line)
-
-    def _write(self, text: str) -> None:
-        try:
-            self.stream.write(text)
-            self.stream.flush()
-        except (OSError, ValueError):  # a closed pipe must not stop the run
-            pass
+        return " | ".join(parts)
 
 
 def _clock(seconds: float) -> str:

@@ -1,12 +1,7 @@
-"""The series runner's data check: before any notebook starts, the AG News files the chosen
-notebooks need are looked up (a data folder, ``$AG_NEWS_DIR``, the download cache) and downloaded
-once when missing; when they cannot be had, one message says everything that is missing, where the
-runner looked and how to provide the files.
-
-Each file is looked up with :mod:`helpers.data`'s own lookups (:func:`~helpers.data.folder_file`,
-:func:`~helpers.data.cached_file`, :func:`~helpers.data.download`); their errors' attributes
-(``kind``, ``expected``, ``actual``, ``detail``), never their wording, make the lines of the
-message, so that paths appear as the user typed them.
+"""The runner's data check: before any notebook starts, the AG News files the chosen notebooks
+need are looked up (a data folder, ``$AG_NEWS_DIR``, the download cache) with :mod:`helpers.data`'s
+lookups and downloaded once when missing; when they cannot be had, one message says what is missing,
+where the runner looked (paths as the user typed them) and how to provide the files.
 """
 
 from __future__ import annotations
@@ -15,9 +10,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import data
-from .params import UNKNOWN
-from .paths import as_given, script_name, show
+from helpers import data
+from helpers.params import UNKNOWN
+from helpers.paths import as_given, script_name, show
 
 BASE_URL_ENV = "AG_NEWS_BASE_URL"
 """Environment variable that replaces the AG News download address (``{url}/train.csv``)."""
@@ -149,8 +144,7 @@ def _in_folder(split: str, text: str, base_url: str):
     except data.DataNotFoundError:
         return None, f"{shown}: no such file"
     except data.ChecksumError as e:
-        return None, (f"{shown}: MD5 checksum mismatch (expected {e.expected}, got {e.actual}): "
-                      f"truncated, altered or not the canonical file")
+        return None, data.checksum_message(shown, e.expected, e.actual)
 
 
 def _download(split: str, cache_dir, base_url: str):
@@ -158,8 +152,7 @@ def _download(split: str, cache_dir, base_url: str):
     try:
         return data.download(split, base_url=base_url, cache_dir=cache_dir), None
     except data.ChecksumError as e:
-        return None, (f"{e.path}: MD5 checksum mismatch (expected {e.expected}, got {e.actual}). The "
-                      f"file is truncated, altered or not the canonical AG News file. {e.hint}").rstrip()
+        return None, str(e)
     except data.DataNotFoundError as e:
         return None, f"download failed: {e.detail}"
 

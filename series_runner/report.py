@@ -8,7 +8,7 @@ rendering of the executed notebook (nbconvert, ``DIR/html/NN_<name>.html``, self
 script is loaded from the internet). Every link is relative, so the run folder can be moved,
 copied or zipped; every file is written atomically. Usage::
 
-    from helpers.report import write_index
+    from series_runner.report import write_index
     write_index("runs/20261129-120000")   # -> Path("runs/20261129-120000/index.html")
 """
 
@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from pathlib import Path
 from urllib.parse import quote
 
-from .evaluation import read_all_metrics
-from .files import write_text
-from .summary import results_html
+from helpers.evaluation import read_all_metrics
+from helpers.files import write_text
+from helpers.summary import results_html
 
 HTML_FOLDER = "html"
 """Subfolder of the run folder for the notebooks' HTML renderings."""
@@ -97,7 +96,7 @@ def write_index(run_dir) -> Path:
                                  explanations.get(stem[:2], [])))
 
     page = _page(run_dir, summary, sections, orphans)
-    return _readable(write_text(run_dir / "index.html", page))
+    return write_text(run_dir / "index.html", page)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,19 +136,7 @@ def _render(nb, nb_path: Path, target: Path) -> Path:
     exporter = HTMLExporter(extra_loaders=[DictLoader({"run_report.html.j2": _TEMPLATE})],
                             template_file="run_report.html.j2")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
-    return _readable(write_text(target, body))
-
-
-def _readable(path: Path) -> Path:
-    """Give a written file the usual permissions (``write_text``'s temporary files are private),
-    so that a web server or another account can show the report too."""
-    mask = os.umask(0)
-    os.umask(mask)
-    try:
-        os.chmod(path, 0o666 & ~mask)
-    except OSError:
-        pass
-    return path
+    return write_text(target, body)
 
 
 def _by_prefix(paths) -> dict[str, list[Path]]:

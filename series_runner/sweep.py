@@ -1,22 +1,13 @@
 """A sweep on a Dask cluster: ``./run_all.sh --sweep FILE [--out DIR] [--scheduler ADDR]``.
 
-In order (docs/sweeps.md):
+In order: the sweep file read and every task's parameters checked (:mod:`series_runner.sweepfile`);
+the data, on the client (:mod:`series_runner.datacheck`); the sweep folder locked; tasks whose
+results are complete there skipped (the same command resumes a sweep); the cluster checked; every
+other task submitted, each result written into ``DIR/<task>/`` as it arrives; then ``sweep.csv``,
+``summary.csv``, ``sweep.png`` and ``index.html`` (:mod:`series_runner.sweepout`).
 
-1. the whole sweep file is read and every task's parameters checked (:mod:`helpers.sweepfile`):
-   a bad file gets one message naming the place, exit status 2, and nothing starts;
-2. the data, on the client, as ``./run_all.sh`` checks it (:mod:`helpers.datacheck`);
-3. the sweep folder (``runs/sweep-<date-time>`` or ``--out``) is locked (:mod:`helpers.runlock`);
-   tasks whose results are complete there (same notebook, same notebook content, same
-   parameters: :attr:`Task.key`) are skipped, so the same command again resumes a sweep;
-4. the cluster (:func:`helpers.runner.cluster.open_client`): the scheduler and the workers must
-   import ``helpers`` (one line says so when they cannot);
-5. every other task is submitted (``client.submit(..., key=<stable key>, pure=False,
-   retries=N)``; Dask reschedules the tasks of a worker that dies), and each result is written by
-   the client, atomically, into ``DIR/<task>/`` as it arrives, with a progress line;
-6. ``sweep.csv``, ``summary.csv``, ``sweep.png`` and ``index.html`` (:mod:`helpers.runner.sweepout`).
-
-Exit status 0; 1 when a task failed (named); 130 after Ctrl-C (finished tasks kept, the resume
-command printed); 2 before anything ran.
+Exit status 0; 1 when a task failed; 2 before anything ran; 130 after Ctrl-C (finished tasks kept,
+the resume command printed).
 """
 
 from __future__ import annotations
@@ -33,27 +24,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .. import runlock
-from ..datacheck import DataUnavailable, data_needs, ensure_run_data
-from ..params import notebook_defaults
-from ..paths import NOTEBOOKS, REPO, as_given, script_name, show
-from ..progress import duration
-from ..sweepfile import SweepFileError, load
+from helpers import runlock
+from helpers.files import write_text
+from helpers.params import notebook_defaults
+from helpers.paths import NOTEBOOKS, REPO, as_given, show
+
 from . import sweepout
+from .cli import Stop, resume_command
 from .cluster import ClusterError, describe, open_client, scheduler_address
+from .datacheck import DataUnavailable, data_needs, ensure_run_data
+from .notebooks import error_line, user_folders
+from .progress import duration
 from .status import SweepProgress
-from .task import error_line, probe, run_task
+from .sweepfile import SweepFileError, load
+from .task import probe, run_task, write_files
 
 TASK_FILE = "task.json"
 """Written last into a task's folder: its key, parameters, status and metrics (a complete task)."""
-
-
-class Stop(Exception):
-    """The sweep stops: ``run_all.sh: <message>``, exit ``status``."""
-
-    def __init__(self, message: str, status: int = 2):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass
@@ -64,7 +51,11 @@ class Task:
     parameters: dict
     varied: dict  # the parameters the sweep varies, with this task's values
     folder: str = ""
-    declared: list = field(default_factory=list)
+    defaults: dict = field(default_factory=dict)  # the notebook's parameters and their defaults
+
+    @property
+    def declared(self) -> list[str]:
+        return sorted(self.defaults)
 
     @property
     def name(self) -> str:
@@ -102,19 +93,15 @@ def plan(path) -> tuple[list[Task], list[str]]:
     defaults_of = {by_prefix[nb]: None for nb, _ in pairs}
     for notebook in defaults_of:
         defaults_of[notebook] = notebook_defaults(notebook)
-    wrong = sorted({k for _, p in pairs for k in p} - set().union(*defaults_of.values()) - {"output_dir"})
-    if wrong:
-        raise SweepFileError(f"{path}: no notebook of the sweep takes parameter {wrong[0]!r}")
     tasks, seen = [], {}
     for nb, params in pairs:
         notebook = by_prefix[nb]
-        declared = sorted(defaults_of[notebook])
         task_varied = {k: params.get(k) for k in varied}
         folder = notebook.stem[:2] + "".join(f"_{k}-{_slug(v)}" for k, v in task_varied.items())
         seen[folder] = seen.get(folder, 0) + 1
         if seen[folder] > 1:
             folder += f"_{seen[folder]}"
-        tasks.append(Task(notebook, params, task_varied, folder, declared))
+        tasks.append(Task(notebook, params, task_varied, folder, defaults_of[notebook]))
     return tasks, varied
 
 
@@ -140,40 +127,19 @@ def metrics_of(files: dict) -> dict:
 
 
 def write_result(out: Path, task: Task, result: dict) -> dict:
-    """Write the task's files and its ``task.json`` into ``out/<task>/`` atomically (a whole new
-    folder renamed into place); returns the record."""
+    """Write the task's files into ``out/<task>/``, each atomically, and its ``task.json`` last (a
+    folder without it is incomplete and runs again); returns the record."""
     record = {"key": task.key, "task": task.folder, "notebook": task.name, "parameters": task.parameters,
               "varied": task.varied, "status": result["status"], "error": result.get("error", ""),
               "worker": result.get("worker", ""), "seconds": result.get("seconds"),
               "finished": datetime.now().isoformat(sep=" ", timespec="seconds"),
               **metrics_of(result.get("files", {}))}
-    partial = out / f".{task.folder}.partial-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
-    for name, data in result.get("files", {}).items():
-        target = partial / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    partial.mkdir(parents=True, exist_ok=True)
-    (partial / TASK_FILE).write_text(json.dumps(record, indent=1, default=str), encoding="utf-8")
-    final, old = out / task.folder, out / f".{task.folder}.old-{os.getpid()}"
-    if final.exists():
-        final.rename(old)
-    partial.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+    folder = out / task.folder
+    (folder / TASK_FILE).unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)  # no file of an earlier attempt stays
+    write_files(folder, result.get("files", {}))
+    write_text(folder / TASK_FILE, json.dumps(record, indent=1, default=str))
     return record
-
-
-def resume_command(args, shown_out: str) -> str:
-    parts = [script_name(), "--sweep", as_given(args.sweep), "--out", shown_out]
-    if args.scheduler:
-        parts += ["--scheduler", args.scheduler]
-    if args.workers:
-        parts += ["--workers", str(args.workers)]
-    if args.keep_models:
-        parts.append("--keep-models")
-    if args.timeout:
-        parts += ["--timeout", str(args.timeout)]
-    return " ".join(shlex.quote(p) for p in parts)
 
 
 def run_sweep(args, command: str) -> int:
@@ -216,7 +182,7 @@ def _check_data(tasks: list[Task], out: Path) -> None:
     """The AG News files the tasks need, on the client, before anything starts."""
     needs: dict = {}
     for task in tasks:
-        for folder, splits in data_needs({task.notebook: _defaults(task)},
+        for folder, splits in data_needs({task.notebook: task.defaults},
                                          task.parameters, out / task.folder / "notebooks").items():
             for split, names in splits.items():
                 needs.setdefault(folder, {}).setdefault(split, []).extend(
@@ -225,32 +191,22 @@ def _check_data(tasks: list[Task], out: Path) -> None:
         ensure_run_data(needs)
     except DataUnavailable as e:
         raise Stop(str(e), e.status) from None
-    for task in tasks:  # a data_dir given in the file: the same folder for every worker
-        if task.parameters.get("data_dir"):
-            task.parameters["data_dir"] = os.path.abspath(os.path.expanduser(str(task.parameters["data_dir"])))
-
-
-_DEFAULTS: dict = {}
-
-
-def _defaults(task: Task) -> dict:
-    if task.notebook not in _DEFAULTS:
-        _DEFAULTS[task.notebook] = notebook_defaults(task.notebook)
-    return _DEFAULTS[task.notebook]
+    for task in tasks:  # folders given in the file: the same folder for every worker
+        task.parameters = user_folders(task.parameters)
 
 
 def check_cluster(client, address: str | None) -> None:
-    """The scheduler and the workers import ``helpers`` (Dask's scheduler unpickles the tasks)."""
+    """The scheduler and the workers import the project (Dask's scheduler unpickles the tasks)."""
     where = address or "the embedded cluster"
     try:
         client.run_on_scheduler(probe)
     except Exception as e:  # noqa: BLE001 - ModuleNotFoundError on the scheduler, mostly
-        raise Stop(f"the Dask scheduler at {where} cannot import helpers ({error_line(e)}): start "
+        raise Stop(f"the Dask scheduler at {where} cannot import helpers and series_runner ({error_line(e)}): start "
                    f"`dask scheduler` from the project's environment (.venv/bin/dask scheduler).") from None
     try:
         client.run(probe)
     except Exception as e:  # noqa: BLE001
-        raise Stop(f"a Dask worker of {where} cannot import helpers ({error_line(e)}): start "
+        raise Stop(f"a Dask worker of {where} cannot import helpers and series_runner ({error_line(e)}): start "
                    f"`dask worker` from the project's environment (.venv/bin/dask worker).") from None
 
 

@@ -11,8 +11,8 @@ import json
 import math
 from pathlib import Path
 
-from ..config import APPROACHES
-from ..files import write_text
+from helpers.config import APPROACHES
+from helpers.files import save_figure, write_text
 
 METRICS = ("test_accuracy", "macro_f1", "fit_seconds")
 
@@ -91,8 +91,6 @@ def write_picture(path: Path, rows: list[dict], varied: list[str]) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from ..files import save_figure
 
     ok = [r for r in rows if r["status"] == "ok" and r["test_accuracy"] != ""]
     swept = next((k for k in varied if k != "seed"), None)

@@ -1,11 +1,9 @@
-"""What a Dask worker runs for one task of a sweep: :func:`run_task`.
+"""What a Dask worker runs for one notebook: :func:`run_task`.
 
-The client sends the notebook's content (so workers need no copy of the repository, only the
-project's environment with ``helpers`` installed), the notebook runs with papermill in a temporary
-folder of the worker (its run folder: ``notebooks/``, ``metrics/``, ``figures/``, ...), and every
-file it wrote comes back to the client as bytes (``models/`` only when asked), which writes them
-(:mod:`helpers.runner.sweep`). A notebook that fails is a result too (``status: failed``, its error
-and executed copy): only a lost worker or a broken task function make Dask run the task again.
+The client sends the notebook's content (workers need the project's environment, not a copy of the
+repository); the notebook runs with papermill in a temporary run folder of the worker, and every
+file it wrote comes back as bytes (``models/`` only when asked). A notebook that fails is a result
+too (``status: failed``, its error and executed copy).
 """
 
 from __future__ import annotations
@@ -16,14 +14,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from helpers.files import atomic_path
+
+from .notebooks import error_line, execute, notebook_parameters
+
 MODEL_SUFFIXES = (".keras", ".h5", ".weights.h5")
 
 
 def probe() -> str:
-    """Run on the scheduler and the workers before a sweep: they can import ``helpers``."""
+    """Run on the scheduler and the workers before a sweep: they can import the project."""
     import helpers
+    import series_runner
 
-    return getattr(helpers, "__file__", "?")
+    return f"{helpers.__file__} {series_runner.__file__}"
 
 
 def worker_name() -> str:
@@ -34,16 +37,6 @@ def worker_name() -> str:
         return get_worker().address
     except Exception:  # noqa: BLE001 - outside a worker (a direct call in a test)
         return socket.gethostname()
-
-
-def error_line(exc: BaseException) -> str:
-    """An exception in one line: papermill's last line (``ValueError: ...``) or the type and text."""
-    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    text = lines[-1] if lines else ""
-    name = type(exc).__name__
-    if text and not text.startswith(name) and name != "PapermillExecutionError":
-        text = f"{name}: {text}"
-    return (text or name)[:500]
 
 
 def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[str],
@@ -57,8 +50,6 @@ def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[s
     the notebook's path as papermill should record it (else the worker's temporary path). Returns ``{"status": "ok"|"failed",
     "error", "files": {relative path: bytes}, "worker", "seconds"}``.
     """
-    import papermill as pm
-
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sweep-task-") as tmp:
         root = Path(tmp)
@@ -72,16 +63,10 @@ def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[s
                     (root / name).write_bytes(data)
                     given[name] = data
         (root / "source.ipynb").write_bytes(source)
-        params = {k: v for k, v in parameters.items() if k in declared}
-        if "output_dir" in declared:
-            params["output_dir"] = ".."
+        params = notebook_parameters(parameters, declared)
         status, error = "ok", ""
         try:
-            pm.execute_notebook(
-                str(root / "source.ipynb"), str(books / notebook), parameters=params, cwd=str(books),
-                kernel_name="python3", progress_bar=False, log_output=False,
-                execution_timeout=timeout, extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            )
+            execute(root / "source.ipynb", books / notebook, params, books, timeout)
         except Exception as e:  # noqa: BLE001 - PapermillExecutionError, a dead kernel: a result
             status, error = "failed", error_line(e)
         (root / "source.ipynb").unlink()
@@ -98,6 +83,13 @@ def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[s
                 files[name] = data
     return {"status": status, "error": error, "files": files, "worker": worker_name(),
             "seconds": round(time.perf_counter() - t0, 1), "pid": os.getpid()}
+
+
+def write_files(folder: Path, files: dict) -> None:
+    """Write a task's returned files (``{relative path: bytes}``) into ``folder``, each atomically."""
+    for name, data in files.items():
+        with atomic_path(Path(folder) / name) as tmp:
+            tmp.write_bytes(data)
 
 
 def _record_paths(executed: Path, input_path: str, output_path: str) -> None:

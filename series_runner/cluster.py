@@ -1,16 +1,10 @@
 """The Dask cluster a sweep (or the series) runs on: :func:`open_client`.
 
-- No scheduler given and no ``$DASK_SCHEDULER_ADDRESS``: an embedded ``LocalCluster`` on
-  127.0.0.1 only (scheduler, nannies and workers; the dashboard only when ``bokeh`` is importable,
-  and then on 127.0.0.1 too), worker *processes* with one Dask thread each, as many as the
-  machine's cores and memory allow (:func:`default_workers`), each given ``HELPERS_TF_THREADS``
-  (:mod:`helpers.tfsetup`) so that workers × TensorFlow threads ≈ cores (:func:`tf_threads`).
-- ``scheduler="tcp://HOST:PORT"`` (or ``tls://...``, or Dask's own ``DASK_SCHEDULER_ADDRESS``):
-  an existing cluster (``dask scheduler`` + ``dask worker`` started from the project's
-  environment; dask-jobqueue, SSH, Kubernetes). ``security``: a
-  ``distributed.security.Security`` for TLS (docs/sweeps.md).
-
-Dask does the scheduling, the retries and the handling of lost workers; nothing here redoes it.
+No scheduler given (``--scheduler``, ``$DASK_SCHEDULER_ADDRESS``): an embedded ``LocalCluster`` on
+127.0.0.1 only, one-thread worker processes sized to the machine (:func:`default_workers`), each
+given ``HELPERS_TF_THREADS`` so that workers × TensorFlow threads ≈ cores (:func:`tf_threads`).
+Otherwise the existing cluster at that address (``tcp://`` or ``tls://``). Dask does the
+scheduling, the retries and the handling of lost workers.
 """
 
 from __future__ import annotations
