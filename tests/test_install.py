@@ -53,9 +53,9 @@ def make_venv(folder: Path, python: str, *packages: str) -> Path:
 
 
 def versions(python: Path) -> dict[str, str]:
-    out = subprocess.run([str(python), "-c", "import json, importlib.metadata as m; print(json.dumps("
+    out = subprocess.run([str(python), "-I", "-c", "import json, importlib.metadata as m; print(json.dumps("
                           "{d.metadata['Name'].lower().replace('_', '-'): d.version for d in m.distributions()}))"],
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True, cwd=python.parent).stdout
     return json.loads(out)
 
 
@@ -151,8 +151,8 @@ def test_pip_install_from_pyproject_alone_gives_a_kernel_that_runs_01(tmp_path):
     copy = copy_repo(tmp_path / "repo", without=("requirements.txt",))
     assert not (copy / "requirements.txt").exists()
     venv = make_venv(tmp_path / "venv", python, f"{copy}[notebooks]")
-    origin = subprocess.run([str(venv), "-c", "import importlib.util; print(importlib.util.find_spec('helpers').origin)"],
-                            capture_output=True, text=True, check=True).stdout
+    origin = subprocess.run([str(venv), "-I", "-c", "import importlib.util; print(importlib.util.find_spec('helpers').origin)"],
+                            capture_output=True, text=True, check=True, cwd=tmp_path).stdout
     assert "site-packages" in origin, origin
     have = versions(venv)
     start = tmp_path / "elsewhere"

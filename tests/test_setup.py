@@ -140,9 +140,9 @@ def pins_for(version: str) -> dict[str, str]:
 
 
 def installed(python: Path) -> dict[str, str]:
-    out = subprocess.run([str(python), "-c", "import json, importlib.metadata as m; print(json.dumps("
+    out = subprocess.run([str(python), "-I", "-c", "import json, importlib.metadata as m; print(json.dumps("
                           "{d.metadata['Name']: d.version for d in m.distributions()}))"],
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True, cwd=python.parent).stdout
     return {canonicalize_name(k): v for k, v in json.loads(out).items()}
 
 
