@@ -83,9 +83,14 @@ def papermill(notebook: str, out: Path, kernel: str, cwd: Path, env: dict, *para
 
 def readme_colab_lines() -> list[str]:
     """The README's Colab install lines: the code block that clones the repository."""
-    blocks = re.findall(r"```(?:python|ipython)?\n(.*?)```", (REPO / "README.md").read_text(), flags=re.S)
-    block = next(b for b in blocks if "!git clone" in b and "%pip install" in b)
-    return [l.split("  #")[0].strip() for l in block.splitlines() if l.strip() and not l.startswith("#")]
+    blocks, block = [], None
+    for line in (REPO / "README.md").read_text().splitlines():
+        if line.strip().startswith("```"):
+            block = [] if block is None else blocks.append(block)
+        elif block is not None:
+            block.append(line.strip())
+    block = next(b for b in blocks if any(l.startswith("!git clone") for l in b) and any(l.startswith("%pip") for l in b))
+    return [l.split("  #")[0].strip() for l in block if l and not l.startswith("#")]
 
 
 def git_origin(folder: Path) -> dict:
