@@ -81,6 +81,7 @@ def test_one_edit_reaches_every_notebook_that_shares_the_cell(tmp_path):
         assert changed <= {"train", "parameters", "kernel-check", "load-data-md"}, (path.name, changed)
 
 
+@pytest.mark.slow
 def test_the_pre_commit_hooks_pass_on_the_repository_and_catch_a_drifted_cell(tmp_path):
     """pre-commit run --all-files in a copy of the repository (its .venv linked): the hooks pass;
     with 03's train cell changed by hand, the shared-cells hook fails naming it."""
@@ -98,11 +99,17 @@ def test_the_pre_commit_hooks_pass_on_the_repository_and_catch_a_drifted_cell(tm
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache")}
     for args in (["init", "-q"], ["add", "-A"]):
         subprocess.run(["git", *args], cwd=copy, check=True, capture_output=True)
-    run = lambda: subprocess.run([pre_commit, "run", "--all-files"], cwd=copy, env=env, capture_output=True,
-                                 text=True, timeout=300)
+    run = lambda *hook: subprocess.run([pre_commit, "run", *hook, "--all-files"], cwd=copy, env=env,
+                                       capture_output=True, text=True, timeout=300)
     r = run()
     assert r.returncode == 0, r.stdout + r.stderr
     _edit(copy / "notebooks", "03_bidirectional_lstm", "train", lambda s: s + "\n# drifted")
-    r = run()
+    r = run("shared-cells")
     assert r.returncode != 0
     assert "notebooks/03_bidirectional_lstm.ipynb: cell 'train' differs from its source" in r.stdout, r.stdout
+    nb = nbformat.read(copy / "notebooks" / "00_prepare_data.ipynb", as_version=4)   # an output left in
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="left over\n")]
+    nbformat.write(nb, copy / "notebooks" / "00_prepare_data.ipynb")
+    r = run("notebook-outputs-cleared")
+    assert r.returncode != 0 and "files were modified by this hook" in r.stdout, r.stdout
+    assert not nbformat.read(copy / "notebooks" / "00_prepare_data.ipynb", as_version=4).cells[2].outputs
