@@ -107,8 +107,7 @@ def test_logistic_regressions_c_is_the_inverse_strength():
 
 
 def test_01_says_how_many_texts_train():
-    n = 120_000
-    assert round(n * (1 - config.VALIDATION_FRACTION)) == 108_000
+    assert config.VALIDATION_FRACTION == 0.1                 # 120,000 texts, 10% held out: 108,000 train
     text = _flat(_cells(BOOKS[1])["compare-md"].source)
     assert "108,000" in text and "120,000" in text
 
@@ -168,7 +167,7 @@ def test_tf32_is_off_before_exact_comparisons(number):
 def test_embedding_lookup_is_asserted_as_a_product():
     cells = _cells(BOOKS[1])
     code = cells["own-lookup"].source
-    assert "assert np.array_equal(one_hot @ table, looked_up)" in code
+    assert "assert np.array_equal(one_hot @ embedding_table, looked_up)" in code
     assert "embedding_layer(" in code and "one_hot[np.arange(len(ids)), ids] = 1" in code
 
 
@@ -186,7 +185,7 @@ def test_own_headline_in_one_place():
     assert with_headline == [BOOKS[1].name]
     code = _cells(BOOKS[1])["own-headline"].source
     assert "explain_instance(my_text" in code and "labels=[my_class]" in code
-    assert "assert np.allclose(my_explanation.predict_proba, my_probabilities" in code
+    assert "assert abs(my_explanation.predict_proba - my_probabilities).max() < 1e-3" in code   # LIME explains the model's own probabilities
 
 
 def test_initialization_demo_at_the_real_scale():
