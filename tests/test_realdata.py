@@ -69,13 +69,16 @@ def test_learns_real_text_well_above_chance(real_run):
 
 
 def test_lime_on_the_tutorials_example(real_run, real_test, tmp_path):
-    """As the notebooks do: LIME's explainer on the raw-text model, for the text's true label
-    (Business, as in the tutorial), through Keras' own predict on an object array."""
+    """As the notebooks do: LIME with positions kept and the vectorizer's word split (the notebooks'
+    own split_like_vectorizer) on the raw-text model, for the text's true label (Business, as in
+    the tutorial), through Keras' own predict on an object array."""
     import json
     import re
 
     from lime.lime_text import LimeTextExplainer
+    from test_lime_positions import _split_function
 
+    split_like_vectorizer = _split_function()
     _, vec, model = real_run
     texts, labels = real_test
     text, true_label = texts[5158], int(labels[5158])
@@ -85,19 +88,27 @@ def test_lime_on_the_tutorials_example(real_run, real_test, tmp_path):
     def classifier_fn(batch):
         return text_model.predict(np.array(batch, dtype=object), batch_size=1024, verbose=0)
 
-    explainer = LimeTextExplainer(class_names=list(helpers.CLASS_NAMES), random_state=0)
+    explainer = LimeTextExplainer(class_names=list(helpers.CLASS_NAMES), random_state=0, bow=False,
+                                  split_expression=split_like_vectorizer)
     explanation = explainer.explain_instance(text, classifier_fn, labels=[true_label], num_features=10,
                                              num_samples=1000)
     assert explanation.available_labels() == [true_label]
     weights = explanation.as_list(label=true_label)
     assert len(weights) == 10
-    words_of_text = set(re.split(r"\W+", text))  # LIME's own word split
-    assert {w for w, _ in weights} <= words_of_text
+    words = split_like_vectorizer(text)
+    assert [w.lower() for w in words] == helpers.tokenize_like_keras2(text)   # the vectorizer's tokens
+    assert [words[i] for i, _ in explanation.as_map()[true_label]] == [w for w, _ in weights]
     np.testing.assert_allclose(explanation.predict_proba, classifier_fn([text])[0], atol=1e-6)
-    # The word LIME weighs most for Business does push towards Business: without it, less Business.
-    top_word = max(weights, key=lambda wv: wv[1])[0]
-    without = re.sub(rf"\b{re.escape(top_word)}\b", " ", text)
+    # The word LIME weighs most for Business does push towards Business: hidden in its place, less Business.
+    top, _ = max(explanation.as_map()[true_label], key=lambda iv: iv[1])
+    position = 0
+    for word in words[:top]:                        # each word is a piece of the raw text, in order
+        position = text.index(word, position) + len(word)
+    position = text.index(words[top], position)
+    without = text[:position] + "UNKWORDZ" + text[position + len(words[top]):]
     assert classifier_fn([without])[0][true_label] < explanation.predict_proba[true_label]
+    if explanation.predict_proba.argmax() == true_label and explanation.predict_proba[true_label] >= 0.9:
+        assert sum(w > 0 for _, w in weights) > len(weights) / 2   # the notebooks' sign check
     # The saved page shows this text and these weights, for the requested label only
     shown = helpers.save_explanation_html(explanation, tmp_path, "lime", [true_label])
     html = (tmp_path / shown).read_text(encoding="utf-8")

@@ -1,0 +1,62 @@
+"""One story: the README's measured figures are the executed copies' (docs/notebooks), through the
+table tools/make_docs.py writes from those copies, and every copy names its run in a banner."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.config import APPROACHES
+
+REPO = Path(__file__).resolve().parent.parent
+COPIES = REPO / "docs" / "notebooks"
+
+
+def _make_docs():
+    spec = importlib.util.spec_from_file_location("make_docs", REPO / "tools" / "make_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_docs = _make_docs()
+
+
+def test_readme_and_results_show_the_table_read_from_the_copies():
+    block = make_docs.results_block(COPIES)
+    assert make_docs.read_block(REPO / "README.md") == block, (
+        "README.md's results block is not the executed copies' table: run tools/make_docs.py (or "
+        "tools/make_docs.py --reuse) so that the README quotes the copies' run")
+    assert make_docs.read_block(REPO / "docs" / "results.md") == block
+
+
+def test_the_table_has_every_approach_and_both_baselines():
+    figures = make_docs.copy_figures(COPIES)
+    assert sorted(figures["approaches"]) == [1, 2, 3, 4, 5]
+    assert sorted(figures["baselines"]) == ["bag_of_words", "tfidf"]
+    assert all(0.25 < accuracy <= 1 for accuracy in figures["approaches"].values()), figures  # above chance
+
+
+def test_published_figures_are_the_tutorials():
+    assert make_docs.PUBLISHED == {a.number: f"{a.published_accuracy:.2%}" for a in APPROACHES.values()}
+    assert set(make_docs.APPROACH_NAMES) == {a.name for a in APPROACHES.values()}
+
+
+@pytest.mark.parametrize("copy", sorted(COPIES.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_copy_opens_with_its_banner(copy):
+    first = nbformat.read(copy, as_version=4).cells[0]
+    assert first.cell_type == "markdown" and first.get("id") == make_docs.BANNER_ID, copy.name
+    for word in ("ag_news_test_split", f"batch_size {make_docs.SHOWCASE['batch_size']}",
+                 f"epochs {make_docs.SHOWCASE['epochs']}", "tools/make_docs.py", "seed 0"):
+        assert word in first.source, f"{copy.name}'s banner does not say {word!r}"
+
+
+def test_the_block_is_replaced_between_the_markers(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"intro\n{make_docs.RESULTS_BEGIN}\nold table\n{make_docs.RESULTS_END}\nafter\n")
+    make_docs.write_block(doc, "| new |")
+    assert doc.read_text() == f"intro\n{make_docs.RESULTS_BEGIN}\n| new |\n{make_docs.RESULTS_END}\nafter\n"
+    assert make_docs.read_block(doc) == "| new |"
