@@ -113,7 +113,6 @@ def test_bidirectional_is_no_parameter_any_more():
 @pytest.mark.parametrize("notebook, units, expected", [
     ("01_lstm_25_tokens", 64, 64), ("01_lstm_25_tokens", [64], 64), ("03_bidirectional_lstm", "[32]", 32),
     ("04_stacked_lstm", [10, 20, 30], [10, 20, 30]), ("05_stacked_bidirectional_lstm", "[8, 8, 8]", [8, 8, 8]),
-    ("07_further_recommendations", [5, 6], [5, 6]),
 ])
 def test_lstm_units_take_the_shape_of_the_notebooks_network(notebook, units, expected):
     ns = {**GOOD, "lstm_units": units}
