@@ -137,15 +137,12 @@ def small_corpus():
 
 
 @pytest.fixture(scope="session")
-def trained(small_corpus):
-    """Approach 1 trained one epoch on a small generated corpus: (vectorizer, model, text_model, X_test)."""
-    import helpers
+def trained(small_corpus, tmp_path_factory):
+    """Notebook 01's own cells, from ``imports`` to ``text-model``, for one epoch of batch 64 on a small
+    generated corpus: the namespace (``vectorizer``, ``model``, ``history``, ``x_test``, ``text_model``,
+    ``model_path`` and the SavedModel beside it in ``out / "models"``)."""
+    from notebook_code import TRAIN_CELLS, train_approach
 
-    helpers.set_seed(0)
-    vec = helpers.make_vectorizer(25, train_texts=small_corpus.train_texts)
-    x = helpers.vectorize(vec, small_corpus.train_texts)
-    xt = helpers.vectorize(vec, small_corpus.test_texts)
-    model = helpers.compile_model(helpers.build_approach(1, vec.vocabulary_size()))
-    result = helpers.train(model, x, small_corpus.train_labels, epochs=1, batch_size=64, verbose=0)
-    return {"vectorizer": vec, "model": model, "text_model": helpers.export_text_model(vec, model),
-            "x_test": xt, "result": result}
+    out = tmp_path_factory.mktemp("run")
+    (out / "models").mkdir()
+    return train_approach("01_lstm_25_tokens", small_corpus, cells=(*TRAIN_CELLS, "text-model"), out=out)
