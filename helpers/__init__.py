@@ -1,4 +1,4 @@
-"""The plumbing of the notebook series "LSTM text classification with Keras on AG News".
+"""The plumbing of the notebooks "LSTM text classification with Keras on AG News".
 
 The notebooks write the Keras, scikit-learn and LIME code they teach in their own cells; this
 package fetches and checks the data, checks parameters, prepares the run folder and saves into it,
