@@ -1,8 +1,5 @@
-"""Evaluation: accuracy, classification report, confusion matrix, training curves, metrics JSON.
-
-The tutorial drew its confusion matrix with scikit-plot, which no longer imports with SciPy ≥ 1.12;
-scikit-learn's ``ConfusionMatrixDisplay`` draws the same normalized "Blues" plot.
-"""
+"""A run's scores, its training curves, and its metrics JSON in the run folder (read by notebook 06
+and the series runner)."""
 
 from __future__ import annotations
 

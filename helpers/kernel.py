@@ -1,13 +1,9 @@
 """Whether a notebook's kernel is the project's: every notebook's first code cell calls :func:`check_kernel`.
 
-Standard library only, and written to parse on Python 3.8 and later, so that it runs (and says
-what is wrong) on a kernel that is not the project's: an older or newer Python, the project's
-packages missing or too old. Versions are read from the installed packages' metadata; nothing
-heavy (TensorFlow) is imported here.
-
-The first cell needs one fallback of its own: where ``helpers`` itself cannot be imported (another
-kernel, Colab before the repository is cloned) it says what to do in one sentence, in the words of
-:func:`what_to_do`.
+This module needs only the standard library and parses on Python 3.8 and later, so run on its own
+it says what is wrong with any kernel (an older or newer Python, packages missing or too old); it
+reads versions from the installed packages' metadata. ``import helpers.kernel`` imports the package
+(and so Keras) first: where that fails, the first cell says what to do in one sentence of its own.
 """
 
 from __future__ import annotations
