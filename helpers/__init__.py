@@ -27,7 +27,7 @@ from .params import PARAMETER_NAMES, ParameterError, check_parameters, validate_
 from .runlock import RunFolderBusy
 from .recipes import (best_recipe, plot_recipes, recipe_record, recipes_summary, recipes_table,
                       reuse_notebook_02, save_recipes_metrics)
-from .summary import (other_metrics_frame, results_frame, results_html, results_markdown, results_rows,
+from .summary import (other_metrics_frame, results_html, results_markdown, results_rows,
                       split_metrics)
 from .synthetic import make_synthetic_news
 from .text import standardize, tokenize_like_keras2

@@ -5,8 +5,8 @@ that were not run are listed as missing, and metrics files of other notebooks (e
 which may lack some fields or carry others, never make a function fail.
 
 One function builds the results rows, :func:`results_rows`; every results table is rendered from
-them: notebook 06's :func:`results_frame`, and the series run's ``results.md``
-(:func:`results_markdown`) and ``index.html`` (:func:`results_html`).
+them: ``results.md`` and notebook 06's table (:func:`results_markdown`) and the series run's
+``index.html`` (:func:`results_html`).
 """
 
 from __future__ import annotations
@@ -54,16 +54,6 @@ def results_rows(all_metrics: dict) -> list[dict]:
             "epochs": _num(m.get("epochs")), "fit seconds": _num(m.get("fit_seconds")),
         })
     return rows
-
-
-def results_frame(all_metrics: dict):
-    """:func:`results_rows` as a table (index: the approach's name; ``number`` left out).
-
-    Approaches without metrics keep their row with empty cells (NaN) for this run.
-    """
-    import pandas as pd
-
-    return pd.DataFrame(results_rows(all_metrics)).drop(columns="number").set_index("approach")
 
 
 RESULTS_HEADER = ("#", "approach", "test accuracy (this run)", "published", "data",
