@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-import numpy as np
 import pytest
 from conftest import child_env
 
@@ -284,12 +283,11 @@ def test_approach_outputs(series_run, approach):
     assert sum(cm[i][i] for i in range(4)) == round(m["test_accuracy"] * quick["test_size"])
 
     # The notebook's own network is the approach's: the layer stack and the weight count.
-    from test_models import weight_count
-
-    wrap = "Bidirectional(LSTM)" if approach.bidirectional else "LSTM"
-    assert m["layers"] == ["Embedding", *[wrap] * len(approach.lstm_units), "Dense"]
-    expected = weight_count(m["vocab_size"], approach.embed_len, approach.lstm_units, approach.bidirectional)
-    assert expected == m["trainable_params"]
+    reference = helpers.build_approach(approach.number, m["vocab_size"])
+    assert m["layers"] == helpers.network_settings(reference)["layers"]
+    expected = helpers.expected_param_count(m["vocab_size"], approach.max_tokens, approach.embed_len,
+                                            approach.lstm_units, approach.bidirectional)
+    assert reference.count_params() == expected == m["trainable_params"]
     nb = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
     summary = ANSI.sub("", _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "network")]})))
     total = re.search(r"Total params:\s*([\d,]+)", summary)
@@ -302,7 +300,7 @@ def test_approach_outputs(series_run, approach):
     html = (out / "explanations" / f"{name}.html").read_text()
     assert "<html" in html.lower() and "lime" in html
     lime_text = _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "lime-explain")]}))
-    index = int(np.random.RandomState(1).randint(1, quick["test_size"]))  # the tutorial's example
+    index = helpers.tutorial_example_index(quick["test_size"])
     assert f"test text #{index}," in _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "lime-example")]}))
     assert "explained for the true class" in lime_text
     assert [o for o in _cell(nb, "lime-explain").outputs if "text/html" in o.get("data", {})]
