@@ -37,4 +37,4 @@ export PATH="$PWD/.venv/bin:$PATH"
 # together): about half the time on 2 cores. The files go out longest first (the order
 # tests/conftest.py gives them; --no-loadscope-reorder keeps xdist from ordering them by their
 # number of tests), so the two processes end together. ./run_tests.sh -n 0 runs everything in one.
-exec .venv/bin/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder "$@"
+exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

@@ -9,11 +9,11 @@ Run from the repository root (after ``./setup.sh``)::
 Data: AG News (both splits) when ``$AG_NEWS_DIR`` (or ``--data-dir``) holds ``train.csv`` and
 ``test.csv``, else the full-size generated corpus (120,000 / 7,600 texts).
 
-Measured: load + checksum time; vocabulary (adapt) + vectorizing all texts; per approach the
-seconds per training epoch (on the training slice, batch 512, no validation pass inside the
-timing), tokens per second and achieved GFLOP/s; raw-string inference throughput of the exported
-model (``helpers.export_text_model`` + ``helpers.predict_texts``); one LIME explanation; the peak
-resident memory; the device. Optionally the wall time of the whole series on the generated corpus.
+Each approach runs its notebook's own cells (tests/notebook_code.py). Measured: load + checksum
+time; per approach the notebook's vectorize cell (vocabulary + vectorizing all texts), the seconds
+per training epoch of its network (on the training slice, batch 512, no validation pass inside the
+timing), tokens per second and achieved GFLOP/s, raw-string inference throughput of its raw-text
+model, one LIME explanation (its LIME cells); the peak resident memory; the device. Optionally the wall time of the whole series on the generated corpus.
 
 Results go to a JSON file (``--json``, default ``benchmarks/results/latest.json``, git-ignored) and
 are printed as a table. This is a measuring script, not a test: numbers depend on the machine and on
@@ -46,6 +46,9 @@ import numpy as np  # noqa: E402
 import helpers  # noqa: E402
 from helpers import config  # noqa: E402
 from helpers.data import AG_NEWS_SIZES, ENV_VAR, resolve_data_dir  # noqa: E402
+
+sys.path.insert(0, str(REPO / "tests"))
+from notebook_code import notebook_path, run_cells  # noqa: E402  (the notebooks' own cells)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -146,15 +149,29 @@ class EpochTimer:
         return _Timer()
 
 
-def bench_approach(number, data, vectorizer, ids_train, ids_test, args) -> dict:
+def bench_approach(number, data, keep, args) -> dict:
+    """The approach notebook's own cells: ``vectorize`` (timed), ``network`` and ``compile``, a
+    timed fit on its training slice, ``text-model`` (raw-string inference timed) and LIME's
+    ``lime-example`` and ``lime-explain`` (timed)."""
+    from sklearn.model_selection import train_test_split
+
+    from helpers.params import notebook_defaults
     from helpers.tfsetup import keras
 
     a = config.get_approach(number)
-    helpers.set_seed(args.seed)
-    x = ids_train[:, : a.max_tokens]
-    x_tr, y_tr, _, _ = helpers.validation_split(x, data.train_labels, config.VALIDATION_FRACTION, args.seed)
-    vocab = vectorizer.vocabulary_size()
-    model = helpers.compile_model(helpers.build_approach(a.number, vocab))
+    params = {**notebook_defaults(notebook_path(a.name)), "seed": args.seed, "batch_size": args.batch_size,
+              "lime_samples": args.lime_samples or 10}
+    ns = run_cells(a.name, ["imports"], **params, data=data, train_texts=data.train_texts,
+                   train_labels=data.train_labels, test_texts=data.test_texts, test_labels=data.test_labels,
+                   class_names=list(data.class_names))
+    t0 = time.perf_counter()
+    run_cells(a.name, ["vectorize"], ns)  # the vocabulary from all training texts, every text vectorized
+    vectorize_s = time.perf_counter() - t0
+    run_cells(a.name, ["network", "compile"], ns)
+    model = ns["model"]
+    x, y = ns["x_train"][keep], data.train_labels[keep]
+    x_tr, _, y_tr, _ = train_test_split(x, y, test_size=config.VALIDATION_FRACTION, stratify=y,
+                                        random_state=args.seed)  # the notebooks' training slice
     timer = EpochTimer()
     # One warm-up step traces the training function, so even a 1-epoch run times the steady state
     # (the trace, a few seconds, is reported separately).
@@ -170,31 +187,31 @@ def bench_approach(number, data, vectorizer, ids_train, ids_test, args) -> dict:
     n = len(y_tr)
     macs = lstm_forward_macs(a.max_tokens, a.embed_len, a.lstm_units, a.bidirectional)
     train_flop_epoch = 3 * 2 * macs * n  # forward + backward ≈ 3 × forward
-    acc = float((model.predict(ids_test[:, : a.max_tokens], batch_size=1024, verbose=0).argmax(1)
-                 == data.test_labels).mean())
+    acc = float((model.predict(ns["x_test"], batch_size=1024, verbose=0).argmax(1) == data.test_labels).mean())
 
-    # Raw-string inference through the exported model (a warm-up call first).
-    text_vec = helpers.make_vectorizer(a.max_tokens, vocabulary=vectorizer.get_vocabulary()[2:])
-    text_model = helpers.export_text_model(text_vec, model)
-    texts = data.test_texts
-    helpers.predict_texts(text_model, texts[:1024])
+    # Raw-string inference through the notebook's raw-text model, as its LIME cell calls it.
+    with tempfile.TemporaryDirectory(prefix="bench_models_") as tmp:
+        (Path(tmp) / "models").mkdir()
+        run_cells(a.name, ["text-model"], ns, out=Path(tmp))
+    texts = np.asarray(data.test_texts, dtype=object)
+    ns["text_model"].predict(texts[:1024], batch_size=1024, verbose=0)
     runs = []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
-        helpers.predict_texts(text_model, texts)
+        ns["text_model"].predict(texts, batch_size=1024, verbose=0)
         runs.append(time.perf_counter() - t0)
     infer_s = statistics.median(runs)
 
     lime_s = None
     if args.lime_samples:
         t0 = time.perf_counter()
-        helpers.explain_text(text_model, str(texts[helpers.tutorial_example_index(len(texts))]),
-                             data.class_names, num_samples=args.lime_samples)
+        run_cells(a.name, ["lime-example", "lime-explain"], ns, HTML=str)
         lime_s = time.perf_counter() - t0
     keras.backend.clear_session()
     return {
         "approach": a.number, "title": a.title, "n_train": n, "epochs": args.epochs,
         "batch_size": args.batch_size, "fit_seconds": round(fit_s, 2),
+        "vectorize_seconds": round(vectorize_s, 2),
         "trace_seconds": round(trace_s, 2),
         "epoch_seconds": [round(s, 2) for s in epochs],
         "seconds_per_epoch": round(steady, 2),
@@ -238,14 +255,13 @@ def table(res: dict) -> str:
              "",
              f"{'step':<44}{'value':>14}",
              f"{'load + checksum':<44}{res['load_seconds']:>12.2f} s",
-             f"{'adapt vocabulary (train texts)':<44}{res['adapt_seconds']:>12.2f} s",
-             f"{'vectorize all ' + format(res['data']['n_total'], ',') + ' texts':<44}{res['vectorize_seconds']:>12.2f} s",
+             "vec s: the notebook's vectorize cell (vocabulary + all " + format(res['data']['n_total'], ',') + " texts)",
              ""]
-    hdr = (f"{'approach':<10}{'n_train':>9}{'s/epoch':>9}{'→108k':>8}{'tok/s':>10}{'GFLOP/s':>9}"
+    hdr = (f"{'approach':<10}{'n_train':>9}{'vec s':>7}{'s/epoch':>9}{'→108k':>8}{'tok/s':>10}{'GFLOP/s':>9}"
            f"{'infer txt/s':>12}{'LIME s':>8}{'test acc':>9}")
     lines += [hdr, "-" * len(hdr)]
     for r in res["approaches"]:
-        lines.append(f"{r['approach']:<10}{r['n_train']:>9,}{r['seconds_per_epoch']:>9.2f}"
+        lines.append(f"{r['approach']:<10}{r['n_train']:>9,}{r['vectorize_seconds']:>7.1f}{r['seconds_per_epoch']:>9.2f}"
                      f"{r['seconds_per_epoch_full_108k']:>8.0f}{r['tokens_per_second']:>10,}"
                      f"{r['achieved_gflops']:>9.1f}{r['inference_texts_per_second']:>12,}"
                      f"{(r['lime_seconds'] or float('nan')):>8.2f}{r['test_accuracy']:>9.3f}")
@@ -280,35 +296,25 @@ def main(argv=None) -> int:
 
     from helpers.tfsetup import keras, tf
 
+    helpers.notebook_setup()  # as every notebook: quiet logs, CPU threads tuned for LSTMs
     cpu = cpu_info()
     res: dict = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                  "argv": sys.argv[1:]}
     data, res["load_seconds"], what = load(args.data_dir, args.seed)
     n_total = data.n_train + data.n_test
-    # Vocabulary and vectorizing always at full size (that is the cost measured); --train-size
-    # subsamples only the token ids the networks train on.
-    t0 = time.perf_counter()
-    width = max(config.get_approach(a).max_tokens for a in approaches)
-    vec = helpers.make_vectorizer(width, train_texts=data.train_texts)
-    res["adapt_seconds"] = round(time.perf_counter() - t0, 2)
-    t0 = time.perf_counter()
-    ids_train = helpers.vectorize(vec, data.train_texts)
-    ids_test = helpers.vectorize(vec, data.test_texts)
-    res["vectorize_seconds"] = round(time.perf_counter() - t0, 2)
+    # The vocabulary and the vectorizing always at full size (that is the cost measured);
+    # --train-size subsamples only the token ids the networks train on.
+    keep = np.arange(data.n_train)
     if args.train_size is not None:
-        keep, _ = helpers.stratified_subsample(np.arange(data.n_train), data.train_labels,
-                                               args.train_size, args.seed)
-        keep = np.asarray(keep, dtype=np.int64)
-        ids_train, data.train_labels = ids_train[keep], data.train_labels[keep]
-        data.train_texts = data.train_texts[keep]
+        keep, _ = helpers.stratified_subsample(keep, data.train_labels, args.train_size, args.seed)
+        keep = np.sort(np.asarray(keep, dtype=np.int64))
     res["load_seconds"] = round(res["load_seconds"], 2)
     res["data"] = {"what": what, "source": data.source, "n_train": data.n_train, "n_test": data.n_test,
-                   "n_total": n_total, "vocab_size": vec.vocabulary_size(),
-                   "train_size_option": args.train_size}
+                   "n_total": n_total, "train_size_option": args.train_size}
     res["approaches"] = []
     for a in approaches:
         print(f"approach {a} ...", flush=True)
-        res["approaches"].append(bench_approach(a, data, vec, ids_train, ids_test, args))
+        res["approaches"].append(bench_approach(a, data, keep, args))
     if args.series:
         print("whole series ...", flush=True)
         res["series"] = run_series(args)

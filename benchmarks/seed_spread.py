@@ -3,8 +3,7 @@
 The notebooks compare approaches by a single test accuracy from one seed. This script measures how
 far that figure moves from seed to seed, so that the notebooks can say which differences are real.
 It trains the tutorial's approaches 1 and 2 (by default) several times, each time with another seed,
-with the helpers' reference code (``helpers.build_approach``, ``helpers.compile_model``,
-``helpers.train``: the same network, compile settings and 10% validation slice as the notebooks).
+with the approach notebooks' own cells (``imports`` to ``train``, run by tests/notebook_code.py).
 
 Run from the repository root (after ``./setup.sh``)::
 
@@ -55,6 +54,9 @@ import numpy as np  # noqa: E402
 import helpers  # noqa: E402
 from helpers import config  # noqa: E402
 
+sys.path.insert(0, str(REPO / "tests"))
+from notebook_code import train_approach  # noqa: E402  (the notebooks' own cells)
+
 DATA_SETTINGS = {
     "real": {"data_source": "ag_news_test_split", "train_size": None, "test_size": None,
              "epochs": 5, "batch_size": 32,
@@ -74,34 +76,25 @@ def data_label(name: str) -> str:
     return s["label"].format(**s)
 
 
-def load_ids(setting: dict, data_seed: int, max_tokens: int, data_dir):
-    """The data of one seed as a notebook loads and vectorizes it (vocabulary from the training texts)."""
-    data = helpers.load_data(setting["data_source"], data_dir=data_dir, train_size=setting["train_size"],
+def load(setting: dict, data_seed: int, data_dir):
+    """The data of one seed, as a notebook loads it."""
+    return helpers.load_data(setting["data_source"], data_dir=data_dir, train_size=setting["train_size"],
                              test_size=setting["test_size"], seed=data_seed)
-    vec = helpers.make_vectorizer(max_tokens, train_texts=data.train_texts)
-    return (helpers.vectorize(vec, data.train_texts), np.asarray(data.train_labels),
-            helpers.vectorize(vec, data.test_texts), np.asarray(data.test_labels), vec.vocabulary_size())
 
 
-def train_once(approach: int, ids, setting: dict, seed: int) -> dict:
+def train_once(approach: int, data, setting: dict, seed: int) -> dict:
+    """The approach notebook's own cells (``imports`` to ``train``) with this seed; its test accuracy."""
     from helpers.tfsetup import keras
 
-    x_train, y_train, x_test, y_test, vocab_size = ids
     a = config.get_approach(approach)
-    # "post" truncation keeps the first tokens, so the first max_tokens columns of a wider
-    # vectorization are exactly what a vectorizer of that width gives.
-    x_tr, x_te = x_train[:, : a.max_tokens], x_test[:, : a.max_tokens]
-    helpers.set_seed(seed)
-    model = helpers.compile_model(helpers.build_approach(a.number, vocab_size))
-    result = helpers.train(model, x_tr, y_train, epochs=setting["epochs"], batch_size=setting["batch_size"],
-                           seed=seed, verbose=0)
-    pred = model.predict(x_te, batch_size=1024, verbose=0).argmax(axis=1)
-    acc = float((pred == y_test).mean())
+    ns = train_approach(a.name, data, epochs=setting["epochs"], batch_size=setting["batch_size"], seed=seed)
+    pred = ns["model"].predict(ns["x_test"], batch_size=1024, verbose=0).argmax(axis=1)
+    acc = float((pred == data.test_labels).mean())
     keras.backend.clear_session()
     return {"test_accuracy": round(acc, 4),
-            "val_accuracy": [round(v, 4) for v in result.history.get("val_accuracy", [])],
-            "fit_seconds": round(result.fit_seconds, 1), "n_train": result.n_train, "n_val": result.n_val,
-            "n_test": int(len(y_test))}
+            "val_accuracy": [round(v, 4) for v in ns["history"].history.get("val_accuracy", [])],
+            "fit_seconds": round(ns["fit_seconds"], 1), "n_train": len(ns["y_tr"]), "n_val": len(ns["y_val"]),
+            "n_test": int(len(data.test_labels))}
 
 
 def summarize(accs: list[float]) -> dict:
@@ -153,7 +146,7 @@ def main(argv=None) -> int:
 
     from helpers.tfsetup import keras, tf
 
-    width = max(config.get_approach(a).max_tokens for a in approaches)
+    helpers.notebook_setup()  # as every notebook: quiet logs, CPU threads tuned for LSTMs
     res = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "argv": sys.argv[1:],
            "device": helpers.describe_device(), "tensorflow": tf.__version__, "keras": keras.__version__,
            "python": platform.python_version(), "seeds": seeds, "vary": varies,
@@ -171,7 +164,7 @@ def main(argv=None) -> int:
                     key = (d, data_seed, s, a)
                     if key not in runs:
                         if data_seed not in cache_ids:
-                            cache_ids = {data_seed: load_ids(setting, data_seed, width, args.data_dir)}
+                            cache_ids = {data_seed: load(setting, data_seed, args.data_dir)}
                         runs[key] = dict(train_once(a, cache_ids[data_seed], setting, s),
                                          data_seed=data_seed, seed=s)
                         r = runs[key]

@@ -12,9 +12,6 @@ CLASS_NAMES: tuple[str, ...] = ("World", "Sports", "Business", "Sci/Tech")
 """AG News class names in label order (label = class index in the CSV files − 1)."""
 
 # Training settings of the original tutorial, shared by all five approaches.
-OPTIMIZER = "rmsprop"
-LOSS = "sparse_categorical_crossentropy"
-METRICS = ("accuracy",)
 BATCH_SIZE = 512
 EPOCHS = 5
 VALIDATION_FRACTION = 0.1

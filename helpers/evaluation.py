@@ -1,8 +1,5 @@
-"""Evaluation: accuracy, classification report, confusion matrix, training curves, metrics JSON.
-
-The tutorial drew its confusion matrix with scikit-plot, which no longer imports with SciPy ≥ 1.12;
-scikit-learn's ``ConfusionMatrixDisplay`` draws the same normalized "Blues" plot.
-"""
+"""A run's scores, its training curves, and its metrics JSON in the run folder (read by notebook 06
+and the series runner)."""
 
 from __future__ import annotations
 
@@ -48,12 +45,6 @@ class Evaluation:
     report_text: str
     confusion: np.ndarray
     class_names: tuple[str, ...] = config.CLASS_NAMES
-
-
-def evaluate(model, x_test, y_test, class_names=config.CLASS_NAMES, batch_size: int = 1024) -> Evaluation:
-    """Predict ``x_test`` (token ids ``(n, max_tokens)``) and score against ``y_test`` ``(n,)``."""
-    probs = model.predict(np.asarray(x_test), batch_size=batch_size, verbose=0)
-    return evaluate_predictions(y_test, probs, class_names)
 
 
 def evaluate_predictions(y_true, probabilities, class_names=config.CLASS_NAMES) -> Evaluation:
@@ -111,11 +102,9 @@ def build_metrics(
 ) -> dict:
     """Assemble the metrics record of one run (see :data:`REQUIRED_FIELDS`).
 
-    ``train_result``: what :func:`helpers.train` returned (a ``TrainResult``), or a dict with the
-    same fields (``history``, ``fit_seconds``, ``n_train``, ``n_val``) for a network trained in a
-    notebook's own cells.
+    ``train_result``: ``dict(history=, fit_seconds=, n_train=, n_val=)`` of the notebook's training.
     """
-    fit = train_result if isinstance(train_result, dict) else vars(train_result)
+    fit = train_result
     units = params["lstm_units"]
     units = [int(units)] if isinstance(units, (int, np.integer)) else [int(u) for u in units]
     m = {

@@ -1,5 +1,4 @@
-"""Notebook conveniences: quiet, readable output, a word on the hardware, and a run's accuracy set
-beside the tutorial's. (Saving into the run folder: :mod:`helpers.files`.)"""
+"""Notebook conveniences: the set-up call, a word on the hardware, a run's accuracy beside the tutorial's."""
 
 from __future__ import annotations
 
@@ -11,12 +10,12 @@ from .data import AG_NEWS_SIZES
 
 
 def notebook_setup(seed: int | None = None) -> None:
-    """Prepare a notebook: TensorFlow imported quietly, plots as PNG images, tidy tables.
-
-    With ``seed`` given, also seeds Python, NumPy and TensorFlow (see :func:`helpers.set_seed`).
-    """
-    tfsetup.tf  # noqa: B018  (imported quietly, before anything else touches TensorFlow)
-    import matplotlib  # plotting libraries load on first use: ``import helpers`` stays quick
+    """Prepare a notebook: TensorFlow's Python logs quiet (:func:`helpers.tfsetup.quiet_logs`), its
+    CPU threads tuned for LSTMs (:func:`helpers.tfsetup.tune_cpu_threads`), plots as PNG images,
+    tidy tables; with ``seed`` given, also :func:`set_seed`."""
+    tfsetup.quiet_logs()
+    tfsetup.tune_cpu_threads()
+    import matplotlib
 
     try:
         from IPython import get_ipython
@@ -34,9 +33,17 @@ def notebook_setup(seed: int | None = None) -> None:
     pd.set_option("display.precision", 4)
     pd.set_option("display.max_colwidth", 120)
     if seed is not None:
-        from .training import set_seed  # a TensorFlow module: loaded on first use
-
         set_seed(seed)
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and TensorFlow, and ask TensorFlow for deterministic kernels.
+
+    On a CPU the same seed then gives identical weights and metrics run after run; on a GPU cuDNN
+    may still differ in the last bits.
+    """
+    tfsetup.keras.utils.set_random_seed(int(seed))
+    tfsetup.tf.config.experimental.enable_op_determinism()
 
 
 def describe_device() -> str:

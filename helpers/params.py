@@ -3,16 +3,16 @@ defaults a notebook declares.
 
 Each notebook has one cell tagged ``parameters``; papermill may override any of its names. The
 cell right after calls :func:`check_parameters`, which raises :class:`ParameterError` for a bad
-value or an unknown name before any data is loaded or any network trained. The series runner reads
-each notebook's defaults from that cell (:func:`notebook_defaults`) and the command line's ``-p``
-values with :func:`parse_cli_value`.
+value before any data is loaded or any network trained; it reads only the notebook's declared
+names (:data:`NOTEBOOK_PARAMETERS`), never a learner's own variables. The series runner reads each
+notebook's defaults from that cell (:func:`notebook_defaults`), parses ``-p`` values with
+:func:`parse_cli_value` and refuses an unknown name with :func:`validate_parameters`.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import types
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -132,35 +132,31 @@ def _unknown_parameter(name: str) -> ParameterError:
     return ParameterError(f"unknown parameter {name!r}; the parameters are: {', '.join(PARAMETER_NAMES)}")
 
 
-_IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+_APPROACH_PARAMETERS = ("max_tokens", "embed_len", "lstm_units", "epochs", "batch_size", "data_source",
+                        "data_dir", "train_size", "test_size", "seed", "lime_samples", "output_dir")
+NOTEBOOK_PARAMETERS = {
+    "00": ("data_source", "data_dir", "train_size", "test_size", "seed", "output_dir"),
+    **{f"0{n}": _APPROACH_PARAMETERS for n in range(1, 6)},
+    "06": ("output_dir", "sweep_dir"),
+    "07": ("max_tokens", "epochs", "batch_size", "data_source", "data_dir", "train_size", "test_size",
+           "seed", "output_dir"),
+}
+"""The names each notebook's ``parameters`` cell defines, by the notebook's number (a test holds
+this equal to the notebooks)."""
 
 
-def user_variables(namespace: Mapping) -> dict:
-    """The plain values a notebook's namespace holds (no modules, functions, classes, IPython names,
-    ``_private`` names or UPPER_CASE constants such as a notebook's ``NAME``)."""
-    out = {}
-    for k, v in namespace.items():
-        if k.startswith("_") or k in _IPYTHON_NAMES or k.isupper():
-            continue
-        if isinstance(v, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)):
-            continue
-        out[k] = v
-    return out
-
-
-_CHECKED = "_helpers_parameters_checked"
-"""Set in the namespace by :func:`check_parameters`: the notebook has been run before in this kernel."""
+def declared_parameters(notebook: str | None) -> tuple[str, ...]:
+    """The parameter names of ``notebook`` (``"04_stacked_lstm"``; every known name for None or a
+    notebook outside the series)."""
+    return NOTEBOOK_PARAMETERS.get(str(notebook or "")[:2], PARAMETER_NAMES)
 
 
 def check_parameters(namespace: dict, notebook: str | None = None) -> dict:
-    """Validate the parameters a notebook defined (call it with ``globals()`` right after them).
+    """Validate a notebook's parameters (call it with ``globals()`` right after its parameters cell).
 
-    The first time in a kernel, every plain variable defined so far must be a known parameter (so
-    a misspelled papermill ``-p`` name fails instead of being silently ignored). When the notebook
-    runs again in the same kernel ("Run All" twice), the variables left by the earlier run are not
-    parameters, so then only the names assigned in the parameters cell(s) just run (read from
-    IPython's input history) must be known. Normalized values are written back into
-    ``namespace`` (e.g. ``lstm_units="[50, 60]"`` becomes ``[50, 60]``).
+    Only the notebook's declared parameter names are read from ``namespace``; any other variable
+    is left alone. Normalized values are written back (``lstm_units="[50, 60]"`` becomes
+    ``[50, 60]``), so running the cell again gives the same result.
 
     Args:
         notebook: the notebook's name (``"04_stacked_lstm"``). For an approach notebook,
@@ -169,18 +165,14 @@ def check_parameters(namespace: dict, notebook: str | None = None) -> dict:
 
     Returns:
         The parameters, validated and normalized.
+
+    Raises:
+        ParameterError: a bad value, naming the parameter and what is allowed.
     """
-    variables = user_variables(namespace)
-    if namespace.get(_CHECKED):
-        for name in _names_in_parameter_cells(namespace.get("In")):
-            if name not in PARAMETERS:
-                raise _unknown_parameter(name)
-        variables = {k: v for k, v in variables.items() if k in PARAMETERS}
-    clean = validate_parameters(variables)
+    clean = validate_parameters({k: namespace[k] for k in declared_parameters(notebook) if k in namespace})
     if notebook is not None and "lstm_units" in clean:
         clean["lstm_units"] = _units_for_notebook(clean["lstm_units"], notebook)
     namespace.update(clean)
-    namespace[_CHECKED] = True
     return clean
 
 
@@ -198,30 +190,6 @@ def _units_for_notebook(units, notebook: str):
                 f"e.g. {list(approach.lstm_units)}")
         raise ParameterError(f"lstm_units must be {want} in {notebook}; got {units!r}")
     return as_list[0] if layers == 1 else as_list
-
-
-def _names_in_parameter_cells(history) -> list[str]:
-    """Names assigned in the cell run just before the current one (``history[-1]``), and in the
-    one before that when the former is papermill's injected ``# Parameters`` cell; cells that are
-    not all ``name = literal`` lines are skipped."""
-    if not isinstance(history, list) or len(history) < 2:
-        return []
-    cells = [history[-2]]
-    if history[-2].lstrip().startswith("# Parameters") and len(history) >= 3:
-        cells.append(history[-3])
-    names: list[str] = []
-    for source in cells:
-        try:
-            body = ast.parse(source).body
-            for node in body:
-                if not (isinstance(node, ast.Assign) and len(node.targets) == 1
-                        and isinstance(node.targets[0], ast.Name)):
-                    raise ValueError
-                ast.literal_eval(node.value)
-        except (SyntaxError, ValueError, TypeError):
-            continue
-        names.extend(node.targets[0].id for node in body)
-    return names
 
 
 def parse_cli_value(text: str):

@@ -20,6 +20,7 @@ from . import config
 from .data import AG_NEWS_SIZES
 from .evaluation import build_metrics, evaluate_predictions, write_metrics
 from .files import in_run_folder, run_folder
+from .tfsetup import keras
 
 RECIPE_NETWORK = dict(embed_len=25, lstm_units=[50], bidirectional=False)
 """The network every recipe trains: approach 2's (Embedding(25) → LSTM(50) → Dense(4))."""
@@ -114,9 +115,8 @@ def reuse_notebook_02(output_dir, params: dict, data, test_texts):
     )
     if not same:
         return None
-    from .models import load_text_model, predict_texts  # imports TensorFlow: only when reused
-
-    probabilities = predict_texts(load_text_model(model_file), test_texts)
+    model = keras.saving.load_model(model_file, compile=False)
+    probabilities = model.predict(np.asarray(test_texts, dtype=object), batch_size=1024, verbose=0)
     return m["history"], float(m.get("fit_seconds", 0.0)), probabilities
 
 

@@ -1,12 +1,12 @@
-"""Tables and charts of a run folder's metrics: notebook 06, and the results table of a series run.
+"""Tables of a run folder's metrics: notebook 06, and the results table of a series run.
 
 Every function accepts whatever :func:`helpers.evaluation.read_all_metrics` returns: approaches
 that were not run are listed as missing, and metrics files of other notebooks (e.g. ``07_*``),
 which may lack some fields or carry others, never make a function fail.
 
 One function builds the results rows, :func:`results_rows`; every results table is rendered from
-them: notebook 06's :func:`results_frame`, and the series run's ``results.md``
-(:func:`results_markdown`) and ``index.html`` (:func:`results_html`).
+them: ``results.md`` and notebook 06's table (:func:`results_markdown`) and the series run's
+``index.html`` (:func:`results_html`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import html
 
 import numpy as np
 
-from .config import APPROACHES, CLASS_NAMES
+from .config import APPROACHES
 
 
 def split_metrics(all_metrics: dict) -> tuple[dict, dict, list]:
@@ -54,16 +54,6 @@ def results_rows(all_metrics: dict) -> list[dict]:
             "epochs": _num(m.get("epochs")), "fit seconds": _num(m.get("fit_seconds")),
         })
     return rows
-
-
-def results_frame(all_metrics: dict):
-    """:func:`results_rows` as a table (index: the approach's name; ``number`` left out).
-
-    Approaches without metrics keep their row with empty cells (NaN) for this run.
-    """
-    import pandas as pd
-
-    return pd.DataFrame(results_rows(all_metrics)).drop(columns="number").set_index("approach")
 
 
 RESULTS_HEADER = ("#", "approach", "test accuracy (this run)", "published", "data",
@@ -109,19 +99,6 @@ def results_html(all_metrics: dict) -> str:
     return "\n".join(out)
 
 
-def per_class_f1_frame(all_metrics: dict):
-    """F1 score per class (columns) for every run approach (rows), from ``metrics["per_class"]``."""
-    import pandas as pd
-
-    rows = {}
-    for name, m in all_metrics.items():
-        per_class = m.get("per_class")
-        if not isinstance(per_class, dict):
-            continue
-        rows[name] = {c: _num((per_class.get(c) or {}).get("f1-score")) for c in CLASS_NAMES}
-    return pd.DataFrame.from_dict(rows, orient="index", columns=list(CLASS_NAMES))
-
-
 OTHER_COLUMNS = ("approach", "test_accuracy", "macro_f1", "data_source", "n_train", "n_test", "epochs",
                  "fit_seconds")
 
@@ -146,57 +123,3 @@ def other_metrics_frame(others: dict):
         rows.append(row)
     frame = pd.DataFrame(rows)
     return frame.set_index("file") if len(frame) else frame
-
-
-def plot_accuracy_comparison(results):
-    """Grouped bars: this run's test accuracy and the published one, per approach."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 3.8))
-    x = np.arange(len(results))
-    ours = results["test accuracy (this run)"].astype(float).to_numpy()
-    ax.bar(x - 0.2, ours, width=0.4, label="this run")
-    ax.bar(x + 0.2, results["published"].astype(float).to_numpy(), width=0.4, label="tutorial (published)")
-    for xi, v in zip(x, ours):
-        if np.isnan(v):
-            ax.text(xi - 0.2, 0.02, "not run", rotation=90, ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(x, [n.replace("_", " ", 1) for n in results.index], rotation=20, ha="right")
-    ax.set_ylabel("test accuracy")
-    ax.set_ylim(0, 1.15)
-    ax.set_yticks(np.linspace(0, 1, 6))
-    ax.legend(loc="upper center", ncols=2, frameon=False)
-    ax.grid(axis="y", alpha=0.3)
-    ax.set_title("Test accuracy per approach")
-    fig.tight_layout()
-    return fig
-
-
-def plot_per_class_f1(f1):
-    """Grouped bars of F1 per class, one group per approach."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 3.8))
-    f1.astype(float).plot.bar(ax=ax, rot=20)
-    ax.set_ylabel("F1 score")
-    ax.set_ylim(0, 1.15)
-    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
-    ax.legend(loc="upper center", ncols=len(f1.columns), frameon=False)
-    ax.grid(axis="y", alpha=0.3)
-    ax.set_title("F1 score per class")
-    plt.setp(ax.get_xticklabels(), ha="right")
-    fig.tight_layout()
-    return fig
-
-
-def plot_fit_seconds(results):
-    """Horizontal bars: training time (``model.fit`` wall time) per approach that was run."""
-    import matplotlib.pyplot as plt
-
-    secs = results["fit seconds"].dropna().astype(float)
-    fig, ax = plt.subplots(figsize=(7, 0.5 * max(len(secs), 2) + 1.2))
-    ax.barh(list(secs.index)[::-1], list(secs.to_numpy())[::-1], color="tab:gray")
-    ax.set_xlabel("training time (seconds, model.fit)")
-    ax.set_title("Training time per approach")
-    ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
-    return fig

@@ -13,18 +13,19 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-LONGEST_FIRST = ("test_notebooks.py", "test_browser.py", "test_exercises.py", "test_exercises_long.py",
-                 "test_sweep_cluster.py", "test_setup.py", "test_serving.py", "test_tf_setup.py",
-                 "test_papermill_cli.py", "test_instructor_recipes.py", "test_series_run.py", "test_series_graph.py")
-"""The test files that take longest (measured with --durations, 2026-12-04), longest first. With
-``./run_tests.sh`` (two processes, whole files, ``--no-loadscope-reorder``) they are handed out
-first and the short files fill in after them, so neither process waits at the end for a long
-file that started late. Speed only: the order of files never changes a result."""
-
-
 def pytest_collection_modifyitems(config, items):
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
+    """Tests that share a module-scoped fixture (the quick series, JupyterLab and Chromium, a Dask
+    cluster) go to one worker: ``./run_tests.sh`` runs ``--dist loadgroup``, which keeps an
+    ``xdist_group`` on one worker and hands every other test to whichever worker is free. Handing out
+    single tests balances the two workers by itself; grouping only what shares an expensive fixture
+    keeps that fixture from being built once per worker (or again each time a worker comes back to
+    its module)."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        if any(d[-1].scope == "module" for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
 
 ROWS = [
     ('3', 'Wall St. Bears Claw Back Into the Black (Reuters)', 'Reuters - Short-sellers, Wall Street\'s dwindling\\band of ultra-cynics, are seeing green again.'),
@@ -137,15 +138,12 @@ def small_corpus():
 
 
 @pytest.fixture(scope="session")
-def trained(small_corpus):
-    """Approach 1 trained one epoch on a small generated corpus: (vectorizer, model, text_model, X_test)."""
-    import helpers
+def trained(small_corpus, tmp_path_factory):
+    """Notebook 01's own cells, from ``imports`` to ``text-model``, for one epoch of batch 64 on a small
+    generated corpus: the namespace (``vectorizer``, ``model``, ``history``, ``x_test``, ``text_model``,
+    ``model_path`` and the SavedModel beside it in ``out / "models"``)."""
+    from notebook_code import TRAIN_CELLS, train_approach
 
-    helpers.set_seed(0)
-    vec = helpers.make_vectorizer(25, train_texts=small_corpus.train_texts)
-    x = helpers.vectorize(vec, small_corpus.train_texts)
-    xt = helpers.vectorize(vec, small_corpus.test_texts)
-    model = helpers.compile_model(helpers.build_approach(1, vec.vocabulary_size()))
-    result = helpers.train(model, x, small_corpus.train_labels, epochs=1, batch_size=64, verbose=0)
-    return {"vectorizer": vec, "model": model, "text_model": helpers.export_text_model(vec, model),
-            "x_test": xt, "result": result}
+    out = tmp_path_factory.mktemp("run")
+    (out / "models").mkdir()
+    return train_approach("01_lstm_25_tokens", small_corpus, cells=(*TRAIN_CELLS, "text-model"), out=out)

@@ -1,4 +1,4 @@
-"""The exercise harness (used by tests/test_exercises.py and tests/test_exercises_long.py).
+"""The exercise harness (used by tests/test_exercises.py).
 
 Every notebook's exercises: each has a hint and a solution a learner can reveal, and each solution
 survives Run All: applied as written, the whole notebook runs after it.
@@ -17,9 +17,9 @@ The format (one markdown cell with id ``exercises`` at the end of every notebook
 A solution runs on the generated corpus with tiny parameters (:data:`TINY`, for the names the
 notebook's ``parameters`` cell defines; then the exercise's own), EVERY code cell of its notebook
 in order (as Run All would: a demo after the solution that breaks under it fails the test) with a
-papermill-like ``# Parameters`` cell after the parameters cell, then its check. All exercises share one Jupyter kernel ("python3", this interpreter), so TensorFlow
-is imported once for the whole file. Between two notebooks (and after a failed solution) the kernel
-forgets everything (``%reset -f``, ``keras.backend.clear_session()``); between two exercises of one
+papermill-like ``# Parameters`` cell after the parameters cell, then its check. The exercises of one notebook share one Jupyter kernel ("python3", this interpreter); before the
+first one (and after a failed solution) the kernel forgets everything (``%reset -f``,
+``keras.backend.clear_session()``); between two exercises of one
 notebook it does NOT, as a learner who applies the next solution and clicks Run All again keeps the
 kernel: every exercise after the first is also "Run All a second time in one kernel" (variables
 and Keras state left by the previous run must not break it).
@@ -243,8 +243,10 @@ def run_solutions(nb_path: Path, kernel: ExerciseKernel, tmp: Path) -> tuple[lis
     return failures, timings
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def kernel():
+    """One kernel per test (per notebook): its exercises share it, as a learner's Run All again
+    does; a fresh one per notebook lets the suite's workers take the notebooks one by one."""
     k = ExerciseKernel()
     yield k
     k.shutdown()

@@ -1,9 +1,5 @@
-"""Every notebook's exercises survive Run All (the harness: tests/exercise_harness.py).
-
-The notebooks are split over two test files only so that the suite's two workers (``--dist
-loadfile``) share the cost: this file takes 01, 03, 04, 05 and 06 and the harness's own tests,
-tests/test_exercises_long.py takes 00, 02 and 07.
-"""
+"""Every notebook's exercises survive Run All (the harness: tests/exercise_harness.py), one test
+per notebook, so the suite's workers share them."""
 
 from __future__ import annotations
 
@@ -14,20 +10,13 @@ import pytest
 from exercise_harness import (REPO, check_and_run, check_texts, kernel, run_solutions,  # noqa: F401 (fixture)
                               solution_cells)
 
-NOTEBOOKS = [p for p in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")) if p.name[:2] in {"01", "03", "04", "05", "06"}]
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_exercises_have_hints_and_solutions_that_run(path, kernel, tmp_path):
     check_and_run(path, kernel, tmp_path)
-
-
-def test_every_notebook_is_in_one_exercise_file():
-    from test_exercises_long import NOTEBOOKS as LONG
-
-    everything = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    assert sorted(NOTEBOOKS + LONG) == everything and not set(NOTEBOOKS) & set(LONG)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,43 +1,36 @@
-"""LIME explanations through the raw-text model."""
+"""LIME as the notebooks run it (their ``lime-example`` and ``lime-explain`` cells), and its saved view."""
 
 from __future__ import annotations
 
 import numpy as np
 
 import helpers
+from notebook_code import run_cells
 
 
-def test_tutorial_example_index():
-    assert helpers.tutorial_example_index(7600) == 5158
-    assert helpers.tutorial_example_index(7600) == np.random.RandomState(1).randint(1, 7600)
+def test_the_tutorials_example_is_test_text_5158_of_7600():
+    texts = np.array([f"text {i}" for i in range(7600)], dtype=object)
+    ns = run_cells("01_lstm_25_tokens", ["lime-example"], test_texts=texts, test_labels=np.zeros(7600, int),
+                   class_names=list(helpers.CLASS_NAMES), np=np)
+    assert ns["index"] == 5158 and ns["text"] == "text 5158"
 
 
-def test_explanation_weights_html_and_chart(trained, small_corpus, tmp_path):
-    text = small_corpus.test_texts[0]
-    ex = helpers.explain_text(trained["text_model"], text, num_features=6, num_samples=100, seed=0)
-    assert ex.probabilities.shape == (4,) and ex.predicted == int(np.argmax(ex.probabilities))
-    assert 1 <= len(ex.weights) <= 6
-    words = set(helpers.tokenize_like_keras2(text)) | set(text.split())
-    assert all(isinstance(w, str) and isinstance(v, float) for w, v in ex.weights)
-    assert all(w.lower() in {x.lower() for x in words} or w in text for w, _ in ex.weights)
-    path = ex.save_html(tmp_path / "explanations" / "ex.html")
-    html = path.read_text()
-    assert "<html>" in html and "lime" in html.lower()
-    again = helpers.explain_text(trained["text_model"], text, num_features=6, num_samples=100, seed=0)
-    assert again.weights == ex.weights  # seeded
+def _explain(trained):
+    return run_cells("01_lstm_25_tokens", ["lime-example", "lime-explain"], dict(trained), lime_samples=100,
+                     HTML=lambda html: html)
 
 
-def test_save_explanation_html_writes_limes_view(trained, small_corpus, tmp_path):
-    from lime.lime_text import LimeTextExplainer
+def test_the_explanation_weighs_words_of_the_text_for_its_true_label_and_is_seeded(trained, tmp_path):
+    ns = _explain(trained)
+    explanation, text, label = ns["explanation"], ns["text"], ns["true_label"]
+    assert explanation.available_labels() == [label]
+    weights = explanation.as_list(label=label)
+    assert 1 <= len(weights) <= 10
+    assert all(isinstance(v, float) and w in text for w, v in weights)
+    np.testing.assert_allclose(explanation.predict_proba, ns["classifier_fn"]([text])[0], atol=1e-6)
+    assert _explain(trained)["explanation"].as_list(label=label) == weights  # seeded by the seed parameter
 
-    text = str(small_corpus.test_texts[0])
-    label = int(small_corpus.test_labels[0])
-    explanation = LimeTextExplainer(class_names=list(helpers.CLASS_NAMES), random_state=0).explain_instance(
-        text, lambda t: helpers.predict_texts(trained["text_model"], t), labels=[label],
-        num_features=5, num_samples=60)
     shown = helpers.save_explanation_html(explanation, tmp_path, "01_x", [label])
     assert shown == "explanations/01_x.html"
     html = (tmp_path / shown).read_text()
-    assert "<html>" in html and text.split()[0] in html
-    words = [w for w, _ in explanation.as_list(label=label)]
-    assert all(w in html for w in words)
+    assert "<html>" in html and text.split()[0] in html and all(w in html for w, _ in weights)

@@ -1,7 +1,7 @@
 """The shape of the ``helpers`` package (read from its source with :mod:`ast`): no import circle
 between its modules (imports inside functions included), no module using another module's
-``_private`` names, and no module over 450 lines (past that, a module holds two jobs). The
-subpackage ``helpers.runner`` (what runs sweeps on Dask) counts as modules ``runner.<name>``."""
+``_private`` names, no module over 450 lines (past that, a module holds two jobs), and nothing of
+what runs the notebooks (the series runner) imported by the notebooks' package."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "helpers"
-MODULES = {p.relative_to(PACKAGE).with_suffix("").as_posix().replace("/", "."): p
-           for p in sorted([*PACKAGE.glob("*.py"), *PACKAGE.glob("runner/*.py")])}
-MODULES["runner"] = MODULES.pop("runner.__init__")
+RUNNER = {"series", "runner", "sweepfile", "datacheck", "progress", "report"}
+"""What runs the notebooks: it may import ``helpers``, never the other way."""
+MODULES = {p.stem: p for p in sorted(PACKAGE.glob("*.py")) if p.stem not in RUNNER}
 MAX_LINES = 450
 
 
@@ -21,14 +21,12 @@ def _tree(name: str) -> ast.Module:
     return ast.parse(MODULES[name].read_text(encoding="utf-8"), filename=str(MODULES[name]))
 
 
-def _imports(name: str) -> list[tuple[str, str | None, str, int]]:
+def _imports(name: str, tree: ast.Module | None = None) -> list[tuple[str, str | None, str, int]]:
     """``(module, imported name or None, the name it is bound to, line)`` for every import of a
-    helpers module in ``name`` (modules named as in :data:`MODULES`)."""
-    package = name.split(".")[:-1] if "." in name or name == "runner" else []  # the importer's package
-    if name == "runner":
-        package = ["runner"]
+    helpers module in ``name`` (or in ``tree``)."""
+    package: list[str] = []
     found = []
-    for node in ast.walk(_tree(name)):
+    for node in ast.walk(tree or _tree(name)):
         if isinstance(node, ast.ImportFrom):
             if node.level:  # relative: from . import x, from .x import y, from ..x import y
                 base = package[: len(package) - (node.level - 1)] if node.level - 1 <= len(package) else []
@@ -40,7 +38,7 @@ def _imports(name: str) -> list[tuple[str, str | None, str, int]]:
                                       if node.module and node.module != "helpers" else []))
             for a in node.names:
                 sub = f"{module}.{a.name}" if module else a.name
-                if sub in MODULES:  # from . import x: a module
+                if sub in MODULES or sub in RUNNER:  # from . import x: a module
                     found.append((sub, None, a.asname or a.name, node.lineno))
                 else:
                     found.append((module, a.name, a.asname or a.name, node.lineno))
@@ -80,8 +78,8 @@ def test_the_checks_can_fail():
     """The cycle finder finds a circle, and the import reader sees imports inside functions."""
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
-    inside = [m for m, _, _, _ in _imports("notebook")]
-    assert "training" in inside  # ``from .training import set_seed`` inside notebook_setup
+    tree = ast.parse("def f():\n    from .series import main\n    from . import report\n")
+    assert [m for m, _, _, _ in _imports("x", tree)] == ["series", "report"]
 
 
 def test_no_import_circle():
@@ -110,14 +108,7 @@ def test_no_module_over_450_lines():
     assert not long, f"modules over {MAX_LINES} lines (two jobs?): {long}"
 
 
-def test_the_package_docstring_lists_every_module():
-    doc = ast.get_docstring(_tree("__init__"))
-    listed = {line.split("`helpers.")[1].split("`")[0] for line in doc.splitlines() if ":mod:`helpers." in line}
-    assert listed == set(MODULES) - {"__init__"}
-
-
-def test_runner_modules_are_read_with_their_imports():
-    """The subpackage's relative imports resolve: ``from ..paths`` is ``paths``, ``from .task``
-    is ``runner.task``, ``from . import sweepout`` is ``runner.sweepout``."""
-    deps = _graph()["runner.sweep"]
-    assert {"paths", "runlock", "runner.task", "runner.sweepout", "runner.cluster"} <= deps, deps
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_the_notebooks_package_imports_nothing_of_the_runner(name):
+    runner = sorted({m.split(".")[0] for m, _, _, _ in _imports(name)} & RUNNER)
+    assert not runner, f"helpers/{name}.py imports {runner}"

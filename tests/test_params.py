@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import helpers
-from helpers.params import ParameterError, check_parameters, parse_cli_value, validate_parameters
+from helpers.params import (ParameterError, check_parameters, declared_parameters, notebook_defaults,
+                            parse_cli_value, validate_parameters)
+
+REPO = Path(__file__).resolve().parents[1]
 
 GOOD = dict(max_tokens=25, embed_len=25, lstm_units=50, epochs=5, batch_size=512,
             train_size=None, test_size=None, seed=0, data_source="ag_news", data_dir=None,
@@ -50,43 +55,31 @@ def test_unknown_name_lists_the_known_ones():
 def test_check_parameters_reads_a_notebook_namespace():
     import numpy as np
 
-    ns = {"np": np, "In": [], "_": None, "get_ipython": print, "NAME": "01_x", **GOOD, "lstm_units": "50,60"}
+    ns = {"np": np, "_": None, "get_ipython": print, "NAME": "01_x", **GOOD, "lstm_units": "50,60"}
     out = check_parameters(ns)
     assert ns["lstm_units"] == [50, 60] and out["epochs"] == 5 and "NAME" not in out
-    fresh = {"In": [], **GOOD, "learning_rate": 0.1}  # an injected, unknown parameter
-    with pytest.raises(ParameterError, match="unknown parameter 'learning_rate'"):
-        check_parameters(fresh)
 
 
-PARAMS_CELL = "max_tokens = 25\nepochs = 5  # a comment\nbatch_size = 512\n"
-CHECK_CELL = "params = helpers.check_parameters(globals())"
+def test_a_learners_own_variable_never_trips_the_check():
+    ns = {**GOOD, "my_var": 3, "learning_rate": "fast", "accuracy": None}  # defined above the check
+    out = check_parameters(ns, notebook="01_lstm_25_tokens")
+    assert set(out) == set(GOOD) and ns["my_var"] == 3
+    assert check_parameters(ns, notebook="01_lstm_25_tokens") == out  # the cell run again
+    ns["epochs"] = 0  # ... but a bad parameter value is still refused, on a rerun too
+    with pytest.raises(ParameterError, match=r"^epochs must be an integer from 1 to 1,000; got 0"):
+        check_parameters(ns, notebook="01_lstm_25_tokens")
 
 
-def test_run_all_twice_in_one_kernel():
-    ns = {"In": ["", PARAMS_CELL, CHECK_CELL], **GOOD}
-    check_parameters(ns)
-    # The rest of the first run leaves plain variables behind ...
-    ns.update(accuracy=0.9, example_index=5158, texts=["a"], params={"epochs": 5})
-    ns["In"] += ["accuracy = 0.9", "example_index = 5158", PARAMS_CELL.replace("5", "3"), CHECK_CELL]
-    ns["epochs"] = 3  # ... and the second run sets the parameters again.
-    out = check_parameters(ns)
-    assert out["epochs"] == 3 and "accuracy" not in out and "example_index" not in out
-    # papermill's injected cell after the parameters cell is read too.
-    ns["In"] += [PARAMS_CELL, "# Parameters\nepochs = 2\n", CHECK_CELL]
-    ns["epochs"] = 2
-    assert check_parameters(ns)["epochs"] == 2
+def test_only_the_notebooks_declared_names_are_checked():
+    ns = {"output_dir": None, "sweep_dir": None, "epochs": "not read by 06"}
+    assert check_parameters(ns, notebook="06_results_summary") == {"output_dir": None, "sweep_dir": None}
+    with pytest.raises(ParameterError, match="^epochs must be"):
+        check_parameters(ns, notebook="01_lstm_25_tokens")
 
 
-def test_a_misspelled_parameter_is_still_caught_on_a_second_run():
-    ns = {"In": ["", PARAMS_CELL, CHECK_CELL], **GOOD}
-    check_parameters(ns)
-    ns.update(accuracy=0.9, epoch=3)
-    ns["In"] += ["accuracy = 0.9", PARAMS_CELL + "epoch = 3\n", CHECK_CELL]
-    with pytest.raises(ParameterError, match="unknown parameter 'epoch'.*epochs"):
-        check_parameters(ns)
-    ns["In"] += ["accuracy = 0.9", PARAMS_CELL, "# Parameters\nepoch = 3\n", CHECK_CELL]
-    with pytest.raises(ParameterError, match="unknown parameter 'epoch'"):
-        check_parameters(ns)  # papermill's injected cell
+@pytest.mark.parametrize("notebook", sorted((REPO / "notebooks").glob("0*.ipynb")), ids=lambda p: p.stem)
+def test_declared_names_are_the_notebooks_parameters_cell(notebook):
+    assert declared_parameters(notebook.stem) == tuple(notebook_defaults(notebook))
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -120,10 +113,9 @@ def test_bidirectional_is_no_parameter_any_more():
 @pytest.mark.parametrize("notebook, units, expected", [
     ("01_lstm_25_tokens", 64, 64), ("01_lstm_25_tokens", [64], 64), ("03_bidirectional_lstm", "[32]", 32),
     ("04_stacked_lstm", [10, 20, 30], [10, 20, 30]), ("05_stacked_bidirectional_lstm", "[8, 8, 8]", [8, 8, 8]),
-    ("07_further_recommendations", [5, 6], [5, 6]),
 ])
 def test_lstm_units_take_the_shape_of_the_notebooks_network(notebook, units, expected):
-    ns = {"In": [], **GOOD, "lstm_units": units}
+    ns = {**GOOD, "lstm_units": units}
     assert check_parameters(ns, notebook=notebook)["lstm_units"] == expected == ns["lstm_units"]
 
 
@@ -134,7 +126,7 @@ def test_lstm_units_take_the_shape_of_the_notebooks_network(notebook, units, exp
 ])
 def test_lstm_units_of_the_wrong_shape_fail_at_once(notebook, units, words):
     with pytest.raises(ParameterError) as e:
-        check_parameters({"In": [], **GOOD, "lstm_units": units}, notebook=notebook)
+        check_parameters({**GOOD, "lstm_units": units}, notebook=notebook)
     assert str(e.value).startswith("lstm_units must be") and words in str(e.value) and repr(units) in str(e.value)
 
 

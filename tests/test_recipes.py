@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import helpers
+from notebook_code import train_approach
 from helpers import recipes as R
 
 Y_TEST = np.array([0, 1, 2, 3] * 25)
@@ -109,12 +110,9 @@ def test_reuse_of_notebook_02_only_for_the_same_run(corpus, tmp_path):
     texts = list(corpus.test_texts[:30])
     params = dict(max_tokens=50, epochs=10, batch_size=512, seed=0)
     assert R.reuse_notebook_02(tmp_path, params, corpus, texts) is None  # no run of notebook 02
-    vec = helpers.make_vectorizer(50, train_texts=corpus.train_texts)
-    helpers.set_seed(0)
-    model = helpers.build_approach(2, vec.vocabulary_size())
-    text_model = helpers.export_text_model(vec, model)
     (tmp_path / "models").mkdir()
-    text_model.save(tmp_path / "models" / f"{R.NOTEBOOK_02}.keras")
+    ns = train_approach(R.NOTEBOOK_02, corpus, cells=("imports", "vectorize", "network", "text-model"), out=tmp_path)
+    text_model = ns["text_model"]  # notebook 02's raw-text model, saved by its own cell
     history = _history([0.6, 0.5], [0.7, 0.8])
     metrics = {"data_source": corpus.source, "n_train": 1350, "n_val": 150, "n_test": 400, "seed": 0,
                "epochs": 5, "batch_size": 512, "max_tokens": 50, "embed_len": 25, "lstm_units": [50],
@@ -122,7 +120,7 @@ def test_reuse_of_notebook_02_only_for_the_same_run(corpus, tmp_path):
     helpers.write_json(tmp_path / "metrics" / f"{R.NOTEBOOK_02}.json", metrics)
     got_history, seconds, probabilities = R.reuse_notebook_02(tmp_path, params, corpus, texts)
     assert got_history == history and seconds == 7.5
-    np.testing.assert_allclose(probabilities, helpers.predict_texts(text_model, texts), atol=1e-6)
+    np.testing.assert_allclose(probabilities, text_model.predict(np.array(texts, dtype=object), verbose=0), atol=1e-6)
     for change in (dict(seed=1), dict(batch_size=64), dict(max_tokens=25), dict(epochs=3)):
         assert R.reuse_notebook_02(tmp_path, {**params, **change}, corpus, texts) is None, change
     # a quick run: notebook 02 and the recipes both train min(5, epochs) = 3 epochs

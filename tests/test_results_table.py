@@ -1,6 +1,6 @@
-"""One function builds the results rows (:func:`helpers.summary.results_rows`); notebook 06's
-table (``results_frame``), the series run's ``results.md`` and its ``index.html`` are all rendered
-from them: change the rows, and all three change the same way."""
+"""One function builds the results rows (:func:`helpers.summary.results_rows`); the Markdown table
+(``results.md``, notebook 06) and the series run's ``index.html`` are both rendered from them:
+change the rows, and both change the same way."""
 
 from __future__ import annotations
 
@@ -19,10 +19,9 @@ METRICS = {"01_lstm_25_tokens": {"test_accuracy": 0.875, "data_source": "synthet
 
 def test_the_tables_show_the_same_rows():
     rows = summary.results_rows(METRICS)
-    frame = helpers.results_frame(METRICS)
-    assert list(frame.index) == [r["approach"] for r in rows]
-    assert frame.loc["01_lstm_25_tokens", "test accuracy (this run)"] == 0.875
-    assert frame["test accuracy (this run)"].isna().sum() == 4  # four approaches not run
+    assert [r["approach"] for r in rows] == [a.name for a in helpers.APPROACHES.values()]
+    assert rows[0]["test accuracy (this run)"] == 0.875
+    assert [r["test accuracy (this run)"] for r in rows[1:]] == [None] * 4  # four approaches not run
     md = helpers.results_markdown(METRICS).splitlines()
     assert md[2] == "| 1 | Single LSTM layer, 25 tokens | 87.50% | 90.18% | synthetic | 3,600 / 800 | 3 | 4 s |"
     assert md[3] == "| 2 | Single LSTM layer, 50 tokens | (not run) | 91.47% | | | | |" and len(md) == 7
@@ -41,7 +40,7 @@ def _marked_rows(monkeypatch):
     monkeypatch.setattr(summary, "results_rows", marked)
 
 
-def test_results_md_index_html_and_the_frame_come_from_the_rows_function(tmp_path, monkeypatch):
+def test_results_md_and_index_html_come_from_the_rows_function(tmp_path, monkeypatch):
     _marked_rows(monkeypatch)
     books = tmp_path / "books"
     books.mkdir()
@@ -59,10 +58,8 @@ def test_results_md_index_html_and_the_frame_come_from_the_rows_function(tmp_pat
     run = Path("run")
     results_md = (run / "results.md").read_text(encoding="utf-8")
     page = (run / "index.html").read_text(encoding="utf-8")
-    frame = helpers.results_frame(helpers.read_all_metrics(run))
     for n in range(1, 6):
         assert f"| {n} | ROW-{n} |" in results_md
         assert f"<tr><td>{n}</td><td>ROW-{n}</td>" in page
-    assert list(frame["network"]) == [f"ROW-{n}" for n in range(1, 6)]
     assert "| 1 | ROW-1 | 87.50% |" in results_md and "<td>ROW-1</td><td>87.50%</td>" in page
     assert "Single LSTM layer" not in results_md + page

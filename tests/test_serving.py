@@ -1,4 +1,4 @@
-"""Saved raw-text models where users load them: a ``.keras`` file after ``import helpers`` (in a
+"""Saved raw-text models (notebook 01's ``text-model`` cell) where users load them: a ``.keras`` file after ``import helpers`` (in a
 fresh interpreter, either import order), and a TensorFlow SavedModel where ``helpers`` cannot be
 imported at all."""
 
@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import helpers
 
 from conftest import child_env
 
@@ -72,14 +71,13 @@ def _assert_probability_rows(p: np.ndarray, n: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def saved(trained, tmp_path_factory):
-    """The trained raw-text model as a .keras file and as a SavedModel, and its predictions."""
-    folder = tmp_path_factory.mktemp("models")
-    keras_file = folder / "01_lstm_25_tokens.keras"
-    trained["text_model"].save(keras_file)
-    saved_model = helpers.export_serving(trained["text_model"], folder / "01_lstm_25_tokens")
-    expected = helpers.predict_texts(helpers.load_text_model(keras_file), TEXTS)
-    return {"keras": keras_file, "saved_model": saved_model, "expected": expected}
+def saved(trained):
+    """What notebook 01's ``text-model`` cell saved: the .keras file and the SavedModel, and the
+    raw-text model's predictions."""
+    keras_file = trained["model_path"]
+    expected = trained["text_model"].predict(np.array(TEXTS, dtype=object), verbose=0)
+    return {"keras": keras_file, "saved_model": keras_file.with_name(f"{keras_file.stem}_serving"),
+            "expected": expected}
 
 
 _PREDICT = "p = model.predict(np.array(TEXTS, dtype=object), verbose=0)"
@@ -161,39 +159,3 @@ def test_saved_model_serves_raw_text_without_helpers(saved, tmp_path):
     p = _probabilities(_run(code, tmp_path))
     _assert_probability_rows(p, len(TEXTS))
     np.testing.assert_allclose(p, saved["expected"], atol=1e-5)
-
-
-def test_export_serving_is_silent_atomic_and_replaces_only_a_saved_model(trained, tmp_path, capfd):
-    tm = trained["text_model"]
-    target = tmp_path / "models" / "m"
-    capfd.readouterr()
-    assert helpers.export_serving(tm, target) == target
-    out, err = capfd.readouterr()
-    assert out == "" and err == ""  # nothing printed (no absolute paths in notebook outputs)
-    assert (target / "saved_model.pb").is_file()
-    (target / "stale.txt").write_text("from the previous export")
-    helpers.export_serving(tm, target)  # replaces the earlier export as a whole
-    assert not (target / "stale.txt").exists()
-    assert (target / "saved_model.pb").is_file()
-    assert sorted(p.name for p in target.parent.iterdir()) == ["m"]  # no temporary folders left
-    not_a_model = tmp_path / "models" / "notes"
-    not_a_model.mkdir()
-    (not_a_model / "keep.txt").write_text("mine")
-    with pytest.raises(FileExistsError, match="not a SavedModel folder"):
-        helpers.export_serving(tm, not_a_model)
-    assert (not_a_model / "keep.txt").read_text() == "mine"
-
-
-def test_export_serving_failure_leaves_the_previous_model(trained, tmp_path, monkeypatch):
-    tm = trained["text_model"]
-    target = helpers.export_serving(tm, tmp_path / "m")
-    before = sorted(p.name for p in target.iterdir())
-
-    def broken_export(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(type(tm), "export", broken_export)
-    with pytest.raises(RuntimeError, match="disk full"):
-        helpers.export_serving(tm, target)
-    assert sorted(p.name for p in target.iterdir()) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]

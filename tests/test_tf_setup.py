@@ -1,4 +1,4 @@
-"""helpers.tfsetup: TensorFlow imports without log noise and with the thread settings it documents."""
+"""helpers.tfsetup: ``import helpers`` imports TensorFlow plainly and quietly; notebook_setup tunes the threads."""
 
 from __future__ import annotations
 
@@ -35,52 +35,46 @@ def test_threads_from_the_environment(monkeypatch):
             thread_setting(cores=2)
 
 
-def _import_in_a_fresh_process(setting: str | None, imports: str = "from helpers.tfsetup import tf"
-                                ) -> tuple[dict, str]:
+def _fresh_process(setting: str | None) -> tuple[dict, str]:
+    """``import helpers`` then ``helpers.notebook_setup()`` in a fresh interpreter: the threads before
+    and after, the device line, and whether ``import helpers`` hooked anything."""
     env = {k: v for k, v in child_env().items() if k not in (THREADS_VARIABLE, "TF_CPP_MIN_LOG_LEVEL")}
     if setting is not None:
         env[THREADS_VARIABLE] = setting
-    code = (f"import json, helpers\n{imports}\n"
-            "print(json.dumps([tf.config.threading.get_intra_op_parallelism_threads(),"
-            " tf.config.threading.get_inter_op_parallelism_threads(),"
-            " bool(tf.config.list_physical_devices('GPU')), helpers.describe_device()]))")
+    code = ("import json, sys\nbefore = list(sys.meta_path)\nimport helpers\nimport tensorflow as tf\n"
+            "threads = lambda: [tf.config.threading.get_intra_op_parallelism_threads(),"
+            " tf.config.threading.get_inter_op_parallelism_threads()]\n"
+            "after_import = threads()\nhelpers.notebook_setup()\n"
+            "print(json.dumps({'after_import': after_import, 'after_setup': threads(),"
+            " 'gpu': bool(tf.config.list_physical_devices('GPU')), 'device': helpers.describe_device(),"
+            " 'hooks': [repr(f) for f in sys.meta_path if f not in before and 'helpers' in type(f).__module__],"
+            " 'getattr': hasattr(helpers, '__getattr__')}))")
     r = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
-    intra, inter, gpu, device = json.loads(r.stdout.strip().splitlines()[-1])
-    return {"intra": intra, "inter": inter, "gpu": gpu, "device": device}, r.stderr
+    return json.loads(r.stdout.strip().splitlines()[-1]), r.stderr
 
 
-# helpers' own first use of TensorFlow, and a user's `import keras` after `import helpers` (the
-# notebooks' way): both quiet, both with helpers' thread settings.
-@pytest.mark.parametrize("imports", ["from helpers.tfsetup import tf", "import keras\nimport tensorflow as tf"])
-def test_import_sets_the_threads_quietly(imports):
-    got, stderr = _import_in_a_fresh_process(None, imports)
+def test_import_is_plain_and_quiet_and_notebook_setup_tunes_the_threads():
+    got, stderr = _fresh_process(None)
+    assert got["hooks"] == [] and not got["getattr"]  # no import hook, no lazy attributes
+    assert got["after_import"] == [0, 0]  # import helpers leaves TensorFlow's threads alone
+    for noise in ("oneDNN", "cuda", "absl", "I0000", "W0000", "E0000"):
+        assert noise not in stderr, stderr
     if got["gpu"]:
         pytest.skip("a GPU is present: TensorFlow's own thread defaults are kept")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    assert (got["intra"], got["inter"]) == (max(1, cores // 2), 2)
-    assert f"{got['intra']} thread(s) per operation, 2 operations at once" in got["device"]
-    for noise in ("oneDNN", "cuda", "absl", "I0000", "W0000"):
-        assert noise not in stderr
+    assert got["after_setup"] == [max(1, cores // 2), 2]
+    assert f"{got['after_setup'][0]} thread(s) per operation, 2 operations at once" in got["device"]
 
 
 def test_tensorflow_defaults_on_request():
-    got, _ = _import_in_a_fresh_process("tensorflow")
-    assert (got["intra"], got["inter"]) == (0, 0)  # 0: TensorFlow chooses
+    got, _ = _fresh_process("tensorflow")
+    assert got["after_setup"] == [0, 0]  # 0: TensorFlow chooses
     if got["gpu"]:
         assert got["device"].startswith("GPU: ")
     else:
         assert "TensorFlow's default threads" in got["device"]
-
-
-def test_import_helpers_does_not_import_tensorflow():
-    code = ("import sys, helpers\n"
-            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
-    r = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=child_env(), capture_output=True,
-                       text=True, timeout=120)
-    assert r.returncode == 0, r.stderr[-3000:]
-    assert r.stdout.strip() == "[]"
 
 
 # A broken TensorFlow: a fake package first on sys.path that prints on file descriptor 2, as a
@@ -103,23 +97,14 @@ def _run_with_fake_tensorflow(tmp_path, failure: str, code: str, **env_extra):
 
 
 @pytest.mark.parametrize("error", ["ImportError", "RuntimeError"])
-@pytest.mark.parametrize("code", [
-    "import helpers\nhelpers.make_vectorizer(3, vocabulary=['a'])",  # helpers imports TensorFlow
-    "import helpers\nimport keras",  # the user imports Keras (which imports TensorFlow)
-])
-def test_a_failing_tensorflow_import_shows_what_it_printed(tmp_path, error, code):
-    r = _run_with_fake_tensorflow(tmp_path, f"raise {error}('fake TensorFlow is broken')", code)
+def test_a_failing_tensorflow_import_shows_what_it_printed(tmp_path, error):
+    r = _run_with_fake_tensorflow(tmp_path, f"raise {error}('fake TensorFlow is broken')", "import helpers")
     assert r.returncode == 1
     assert r.stderr.count(_NATIVE_LINE) == 1, r.stderr[-3000:]
-    assert "failed; what it printed on standard error:" in r.stderr
+    assert "helpers: importing TensorFlow failed; what it printed on standard error:" in r.stderr
     assert r.stderr.rstrip().endswith(f"{error}: fake TensorFlow is broken")  # the error propagates
 
 
-def test_a_native_crash_during_the_import_is_not_silent(tmp_path):
-    r = _run_with_fake_tensorflow(tmp_path, "os.abort()", "import helpers\nfrom helpers.tfsetup import tf")
-    assert r.returncode != 0
-    assert "Fatal Python error: Aborted" in r.stderr  # faulthandler, on the real standard error
-    assert "tensorflow" in r.stderr and "helpers/tfsetup.py" in r.stderr  # where it happened
-    loud = _run_with_fake_tensorflow(tmp_path / "loud", "os.abort()", "import helpers\nfrom helpers.tfsetup import tf",
-                                     HELPERS_TF_QUIET="0")
-    assert loud.returncode != 0 and _NATIVE_LINE in loud.stderr  # the way to see TensorFlow's own words
+def test_helpers_tf_quiet_0_shows_everything_tensorflow_prints(tmp_path):
+    r = _run_with_fake_tensorflow(tmp_path, "os.abort()", "import helpers", HELPERS_TF_QUIET="0")
+    assert r.returncode != 0 and _NATIVE_LINE in r.stderr

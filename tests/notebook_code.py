@@ -1,0 +1,75 @@
+"""The notebooks' own code, cell by cell, for tests and benchmarks.
+
+The lesson's code (the vectorizer, each network, compile, fit, the raw-text model, LIME) lives only
+in the notebooks' cells. Tests and benchmarks run those cells, taken by cell id, in a namespace
+they fill with what the earlier cells would have defined::
+
+    ns = run_cells("01_lstm_25_tokens", ["imports", "vectorize", "network"], train_texts=..., ...)
+    ns["model"]
+
+Cells run as plain Python: IPython's ``display`` is a no-op here and a cell whose last line is an
+expression just evaluates it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+
+
+def notebook_path(notebook: str) -> Path:
+    """``"01_lstm_25_tokens"`` (or a path) as the notebook's file."""
+    path = Path(notebook)
+    return path if path.suffix == ".ipynb" else NOTEBOOKS / f"{notebook}.ipynb"
+
+
+def cell_source(notebook: str, cell_id: str) -> str:
+    """The source of the code cell with this id (the first one, where a notebook repeats an id)."""
+    cells = json.loads(notebook_path(notebook).read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        if cell.get("id") == cell_id and cell["cell_type"] == "code":
+            source = cell["source"]
+            return "".join(source) if isinstance(source, list) else source
+    raise KeyError(f"{notebook} has no code cell with id {cell_id!r}")
+
+
+def run_cells(notebook: str, cell_ids, namespace: dict | None = None, *, quiet: bool = True, **values) -> dict:
+    """Run the notebook's cells ``cell_ids`` in order in ``namespace`` (a new one if None), after
+    putting ``values`` (and ``helpers``, ``NAME`` = the notebook's name) into it; returns the namespace.
+    ``quiet`` drops what the cells print."""
+    import helpers
+
+    ns = {} if namespace is None else namespace
+    ns.setdefault("__name__", "__notebook__")
+    ns.setdefault("helpers", helpers)
+    ns.setdefault("NAME", notebook_path(notebook).stem)
+    ns.setdefault("display", lambda *args, **kwargs: None)
+    ns.update(values)
+    for cell_id in cell_ids:
+        code = compile(cell_source(notebook, cell_id), f"<{ns['NAME']}:{cell_id}>", "exec")
+        with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():
+            exec(code, ns)
+    return ns
+
+
+TRAIN_CELLS = ("imports", "vectorize", "network", "compile", "train")
+"""The cells of an approach notebook that turn its texts into a trained ``model``."""
+
+
+def train_approach(notebook: str, data, *, epochs: int = 1, batch_size: int = 64, seed: int = 0,
+                   cells=TRAIN_CELLS, **overrides) -> dict:
+    """An approach notebook's own cells from ``imports`` to ``train`` on ``data`` (a
+    ``helpers.NewsData``), with its default parameters except ``epochs``, ``batch_size``, ``seed`` and
+    ``overrides``; returns the namespace (``vectorizer``, ``model``, ``history``, ``x_test`` ...)."""
+    from helpers.params import notebook_defaults
+
+    params = {**notebook_defaults(notebook_path(notebook)), "epochs": epochs, "batch_size": batch_size,
+              "seed": seed, **overrides}
+    return run_cells(notebook, cells, **params, data=data, train_texts=data.train_texts,
+                     train_labels=data.train_labels, test_texts=data.test_texts, test_labels=data.test_labels,
+                     class_names=list(data.class_names))
