@@ -5,12 +5,18 @@ package fetches and checks the data, checks parameters, prepares the run folder 
 and builds the tables and figures that are not the lesson. ``import helpers`` imports TensorFlow and
 Keras (:mod:`helpers.tfsetup`) and registers :func:`standardize` with Keras, so a saved model whose
 vectorizer uses it loads with ``keras.saving.load_model``.
+
+A process that never runs Keras (the series runner, which only checks parameters, data and files)
+sets ``HELPERS_IMPORT_KERAS=0`` before ``import helpers``: it then gets the plumbing without
+TensorFlow, whose import takes seconds, and without ``standardize``, ``tokenize_like_keras2`` and
+the notebook set-up (:mod:`helpers.text`, :mod:`helpers.notebook`).
 """
 
 from __future__ import annotations
 
-from . import tfsetup  # first: sets TensorFlow's environment, then imports TensorFlow and Keras
-from . import config, corpus, data, evaluation, explain, files, kernel, notebook, params, recipes, summary, synthetic, text
+import os
+
+from . import config, corpus, data, evaluation, explain, files, kernel, params, recipes, summary, synthetic
 from .config import (APPROACHES, BATCH_SIZE, CLASS_NAMES, EPOCHS, FURTHER_RECOMMENDATIONS, Approach,
                      get_approach)
 from .corpus import NewsData
@@ -22,7 +28,6 @@ from .explain import save_explanation_html
 from .files import (DEFAULT_RUN_FOLDER, OutputDirError, in_run_folder, prepare_output_dir, save_figure,
                     save_run_figure, write_json)
 from .kernel import check_kernel
-from .notebook import compare_with_published, describe_device, notebook_setup, set_seed
 from .params import PARAMETER_NAMES, ParameterError, check_parameters, validate_parameters
 from .runlock import RunFolderBusy
 from .recipes import (best_recipe, plot_recipes, recipe_record, recipes_summary, recipes_table,
@@ -30,4 +35,8 @@ from .recipes import (best_recipe, plot_recipes, recipe_record, recipes_summary,
 from .summary import (other_metrics_frame, results_html, results_markdown, results_rows,
                       split_metrics)
 from .synthetic import make_synthetic_news
-from .text import standardize, tokenize_like_keras2
+
+if os.environ.get("HELPERS_IMPORT_KERAS", "1") != "0":
+    from . import notebook, text, tfsetup  # tfsetup first (via text): TensorFlow's environment, then the import
+    from .notebook import compare_with_published, describe_device, notebook_setup, set_seed
+    from .text import standardize, tokenize_like_keras2

@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 
-from . import tfsetup
 from .corpus import NewsData  # noqa: F401  (``helpers.data.NewsData``, as before)
 from .synthetic import make_synthetic_news
 
@@ -265,6 +264,8 @@ def download(split: str, *, base_url: str = AG_NEWS_BASE_URL, cache_dir=None) ->
     # get_file silently falls back to a temp folder when the cache root does not exist yet.
     folder.mkdir(parents=True, exist_ok=True)
     try:
+        from . import tfsetup  # Keras's downloader: TensorFlow only when a download is needed
+
         path = tfsetup.keras.utils.get_file(
             fname=f"{split}.csv",
             origin=url,

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import config, tfsetup
+from . import config
+
+
+def _version(package: str) -> str:
+    """The installed version of ``package`` (from its metadata: nothing is imported)."""
+    from importlib.metadata import version
+
+    return version(package)
 from .files import in_run_folder, run_folder, write_json
 
 TIMING_FIELDS = ("fit_seconds", "predict_seconds")
@@ -130,8 +137,8 @@ def build_metrics(
         "macro_f1": round(float(ev.report["macro avg"]["f1-score"]), 6),
         "confusion_matrix": ev.confusion.tolist(),
         "published_accuracy": published_accuracy,
-        "versions": {"python": platform.python_version(), "tensorflow": tfsetup.tf.__version__,
-                     "keras": tfsetup.keras.__version__},
+        "versions": {"python": platform.python_version(), "tensorflow": _version("tensorflow"),
+                     "keras": _version("keras")},
     }
     if extra:
         m.update(extra)

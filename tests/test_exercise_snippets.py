@@ -69,7 +69,7 @@ def paste_problems(nb, name: str) -> list[str]:
     return problems
 
 
-KNOWN = {"01_lstm_25_tokens": "exercise 2's block `layers.GRU(lstm_units)` lacks the comma of the line it replaces"}
+KNOWN: dict[str, str] = {}
 """Notebooks whose exercises another change is fixing (remove the entry with the fix)."""
 
 

@@ -35,9 +35,14 @@ def imports(source: str, package: str | None = None) -> list[tuple[str, str | No
 
 
 def code_cells(notebook: Path) -> list[str]:
-    """A notebook's code cells, IPython's ``%`` and ``!`` lines left out."""
+    """A notebook's code cells, each IPython ``%`` or ``!`` line replaced by ``pass``."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    return ["\n".join(line for line in "".join(c["source"]).splitlines() if not line.lstrip().startswith(("%", "!")))
+
+    def plain(line: str) -> str:
+        code = line.lstrip()
+        return line[: len(line) - len(code)] + "pass" if code.startswith(("%", "!")) else line
+
+    return ["\n".join(plain(line) for line in "".join(c["source"]).splitlines())
             for c in nb["cells"] if c["cell_type"] == "code"]
 
 

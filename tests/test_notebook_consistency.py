@@ -92,8 +92,9 @@ def test_no_notebook_is_generated_from_a_template():
     scripts = [p for p in REPO.rglob("*.py") if ".venv" not in p.parts
                and "nbformat.write" in p.read_text(errors="ignore") and "notebooks" in p.read_text(errors="ignore")
                and "tests" not in p.parts
-               # the executed copies for reading (docs/notebooks/) and the cell-id tool a contributor runs
-               and p.relative_to(REPO).as_posix() not in {"tools/make_docs.py", "tools/cell_ids.py"}]
+               # the executed copies for reading (docs/notebooks/), and the cell-id and shared-cell tools a contributor runs
+               and p.relative_to(REPO).as_posix() not in {"tools/make_docs.py", "tools/cell_ids.py",
+                                                           "tools/sync_cells.py"}]
     assert not scripts, f"these scripts write notebooks: {scripts}"
 
 
@@ -189,7 +190,7 @@ def test_shared_code_cells_are_identical_in_the_five_approach_notebooks():
                 drift.append(f"{_where(path, nb, cell.id)} differs from notebooks/{ref_path.name}:\n    "
                              + _first_difference(a, b))
     assert not drift, ("\n".join(drift) + "\nThese code cells are the same in all five approach notebooks: "
-                       "make the same edit in each (cells that may differ: "
+                       "edit 01's and run .venv/bin/python tools/sync_cells.py (cells that may differ: "
                        + ", ".join(f"'{k}' ({v})" for k, v in PER_APPROACH.items()) + ").")
 
 

@@ -9,6 +9,7 @@ import helpers
 from helpers import data as D
 
 from conftest import real_data_dir, requires_real_data
+from notebook_code import TRAIN_CELLS, run_cells, train_approach
 
 pytestmark = [requires_real_data, pytest.mark.realdata]
 
@@ -27,7 +28,7 @@ def test_real_test_split_parses_and_verifies(real_test):
 
 def test_the_tutorials_example_is_5158(real_test):
     texts, labels = real_test
-    i = helpers.tutorial_example_index(len(texts))
+    i = np.random.RandomState(1).randint(1, len(texts))  # as the notebooks' lime-example cell
     assert i == 5158
     assert texts[i].startswith("United Seeks Further Labor Cuts")
     assert helpers.CLASS_NAMES[labels[i]] == "Business"
@@ -35,34 +36,34 @@ def test_the_tutorials_example_is_5158(real_test):
 
 def test_vectorizing_real_texts(real_test):
     texts, _ = real_test
-    vec = helpers.make_vectorizer(50, train_texts=texts)
-    vocab = vec.get_vocabulary()
+    ns = run_cells("02_lstm_50_tokens", ["imports", "vectorize"], seed=0, max_tokens=50, train_texts=texts,
+                   test_texts=texts[:300])  # notebook 02's own vectorize cell
+    vocab, ids = ns["vocabulary"], ns["x_train"]
     assert 20_000 < len(vocab) < 40_000
     assert vocab[2] == "the"
-    ids = helpers.vectorize(vec, texts)
     assert ids.shape == (7600, 50)
     for t, row in zip(texts[:300], ids[:300]):
-        assert helpers.ids_to_words(vocab, row) == helpers.tokenize_like_keras2(t)[:50]
+        assert [vocab[i] for i in row if i != 0] == helpers.tokenize_like_keras2(t)[:50]
     lengths = (ids > 0).sum(axis=1)
     assert 0.05 < (lengths == 50).mean() < 0.5  # some texts are cut at 50 tokens
 
 
 @pytest.fixture(scope="module")
-def real_run():
-    """Approach 1 trained on a stratified 80% of the real test split (more steps than 5 x 512)."""
+def real_run(tmp_path_factory):
+    """Notebook 01's own cells (imports to text-model), 5 epochs of batch 32, on a stratified 80% of
+    the real test split (more steps than 5 x 512)."""
     data = helpers.load_data("ag_news_test_split", data_dir=real_data_dir(), seed=0)
-    helpers.set_seed(0)
-    vec = helpers.make_vectorizer(25, train_texts=data.train_texts)
-    model = helpers.compile_model(helpers.build_approach(1, vec.vocabulary_size()))
-    helpers.train(model, helpers.vectorize(vec, data.train_texts), data.train_labels,
-                  epochs=5, batch_size=32, verbose=0)
-    return data, vec, model
+    out = tmp_path_factory.mktemp("run")
+    (out / "models").mkdir()
+    ns = train_approach("01_lstm_25_tokens", data, epochs=5, batch_size=32, cells=(*TRAIN_CELLS, "text-model"),
+                        out=out)
+    return data, ns
 
 
 def test_learns_real_text_well_above_chance(real_run):
-    data, vec, model = real_run
+    data, ns = real_run
     assert (data.n_train, data.n_test) == (6080, 1520)
-    ev = helpers.evaluate(model, helpers.vectorize(vec, data.test_texts), data.test_labels)
+    ev = helpers.evaluate_predictions(data.test_labels, ns["model"].predict(ns["x_test"], verbose=0))
     assert ev.accuracy > 0.70, ev.accuracy  # chance is 0.25
     assert ev.confusion.sum() == 1520 and np.trace(ev.confusion) == round(ev.accuracy * 1520)
     assert min(ev.report[c]["f1-score"] for c in helpers.CLASS_NAMES) > 0.5
@@ -79,11 +80,11 @@ def test_lime_on_the_tutorials_example(real_run, real_test, tmp_path):
     from test_lime_positions import _split_function
 
     split_like_vectorizer = _split_function()
-    _, vec, model = real_run
+    _, ns = real_run
     texts, labels = real_test
     text, true_label = texts[5158], int(labels[5158])
     assert helpers.CLASS_NAMES[true_label] == "Business"
-    text_model = helpers.export_text_model(vec, model)
+    text_model = ns["text_model"]  # notebook 01's raw-text model
 
     def classifier_fn(batch):
         return text_model.predict(np.array(batch, dtype=object), batch_size=1024, verbose=0)
