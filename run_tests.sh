@@ -33,8 +33,7 @@ if [ -z "${AG_NEWS_DIR:-}" ] && [ -f ../shared/data/ag_news/test.csv ]; then
   export AG_NEWS_DIR="$(cd ../shared/data/ag_news && pwd)"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
-# Two processes, each taking whole test files (--dist loadfile: a file's tests and fixtures stay
-# together): about half the time on 2 cores. The files go out longest first (the order
-# tests/conftest.py gives them; --no-loadscope-reorder keeps xdist from ordering them by their
-# number of tests), so the two processes end together. ./run_tests.sh -n 0 runs everything in one.
+# Two processes: tests that share a module-scoped fixture stay on one process (their xdist_group,
+# tests/conftest.py), the rest go one by one to whichever process is free. ./run_tests.sh -n 0 runs
+# everything in one.
 exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import NewsData  # noqa: F401  (``helpers.data.NewsData``, as before)
+from .corpus import NewsData  # noqa: F401  (``helpers.data.NewsData``: the type load_data returns)
 from .synthetic import make_synthetic_news
 
 AG_NEWS_BASE_URL = "https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv"
