@@ -126,7 +126,11 @@ def _outputs(nb, cell_id: str) -> str:
 def copy_figures(folder: Path) -> dict:
     """The run's figures, read from the executed copies' outputs: each approach's test accuracy
     (its ``evaluate`` cell) and notebook 01's two baselines; the run's settings from the banner."""
-    figures = {"approaches": {}, "baselines": {}, "banner": ""}
+    figures = {"approaches": {}, "baselines": {}, "banner": "", "minutes": {}}
+    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):   # papermill records each notebook's time
+        duration = nbformat.read(path, as_version=4).metadata.get("papermill", {}).get("duration")
+        if duration:
+            figures["minutes"][path.stem[:2]] = duration / 60
     for name, (number, _) in APPROACH_NAMES.items():
         path = folder / f"{name}.ipynb"
         if not path.is_file():
@@ -152,20 +156,28 @@ def results_block(folder: Path) -> str:
     rows = []
     labels = {"tfidf": "TF-IDF + logistic regression (notebook 01, word order ignored)",
               "bag_of_words": "neural bag of words (notebook 01, word order ignored)"}
+    minutes = figures["minutes"]
+
+    def took(number: str) -> str:
+        return f"{minutes[number]:.1f}" if number in minutes else "—"
+
     for key, label in labels.items():
         if key in figures["baselines"]:
-            rows.append(f"| baseline | {label} | {figures['baselines'][key]:.2%} | — |")
+            rows.append(f"| baseline | {label} | {figures['baselines'][key]:.2%} | — | in 01 |")
     for name, (number, label) in APPROACH_NAMES.items():
         if number in figures["approaches"]:
-            rows.append(f"| {number} | {label} | {figures['approaches'][number]:.2%} | {PUBLISHED[number]} |")
+            rows.append(f"| {number} | {label} | {figures['approaches'][number]:.2%} | {PUBLISHED[number]} "
+                        f"| {took(f'{number:02d}')} |")
+    others = ", ".join(f"{n} {took(n)}" for n in ("00", "06", "07") if n in minutes)
     return "\n".join([
         f"The executed copies' run ({made.group(1) if made else 'see the copies banners'}). Chance is 25%; "
         "the published column trained on all 120,000 texts, so the two do not compare, and one seed at "
         "this scale does not rank the approaches.",
         "",
-        "| # | model | test accuracy, this run | published (full data) |",
-        "|---|---|---|---|",
+        "| # | model | test accuracy, this run | published (full data) | minutes, this run |",
+        "|---|---|---|---|---|",
         *rows,
+        *([f"\nMinutes of the other notebooks in this run: {others}."] if others else []),
     ])
 
 
