@@ -16,6 +16,7 @@ KERAS2_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 """The characters the Keras 2 Tokenizer replaced with spaces (its default ``filters``)."""
 
 _FILTER_REGEX = "[" + re.escape(KERAS2_FILTERS) + "]"
+_TO_SPACES = str.maketrans({c: " " for c in KERAS2_FILTERS})
 
 
 def tokenize_like_keras2(text: str) -> list[str]:
@@ -24,7 +25,7 @@ def tokenize_like_keras2(text: str) -> list[str]:
     >>> tokenize_like_keras2("Wall St.Bears#39;s\\\\band")
     ['wall', 'st', 'bears', '39', 's', 'band']
     """
-    return text.lower().translate(str.maketrans({c: " " for c in KERAS2_FILTERS})).split()
+    return text.lower().translate(_TO_SPACES).split()
 
 
 @keras.saving.register_keras_serializable(package="helpers")
