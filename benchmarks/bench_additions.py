@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -58,8 +59,11 @@ def run_once(args, out: Path) -> dict:
     if args.quick:
         command.append("--quick")
     start = time.perf_counter()
-    subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    with open(out.parent / "series.log", "w") as log:
+        done = subprocess.run(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     total = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"the series failed: its output is in {out.parent / 'series.log'}, its notebooks in {out}")
     notebooks, added = {}, {}
     for path in sorted((out / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         nb = nbformat.read(path, as_version=4)
@@ -86,8 +90,9 @@ def main(argv=None) -> int:
 
     rounds = []
     for round_ in range(args.rounds):
-        with tempfile.TemporaryDirectory(prefix="bench-additions-") as tmp:
-            r = run_once(args, Path(tmp) / "run")
+        tmp = Path(tempfile.mkdtemp(prefix="bench-additions-"))
+        r = run_once(args, tmp / "run")      # a failed run's folder stays, to read
+        shutil.rmtree(tmp)
         added = sum(r["added"].values())
         r.update(after=r["total"], before=r["total"] - added, added_seconds=added,
                  share=r["total"] / (r["total"] - added) - 1)

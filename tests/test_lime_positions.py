@@ -3,7 +3,8 @@
 The approach notebooks' cells ``lime-explain`` and ``lime-window`` (the same in 01-05) are run here
 as written, on a small LSTM trained on the generated corpus: LIME's words are the vectorizer's
 tokens, a hidden word becomes ``[UNK]`` in a row of unchanged length, the position table finds
-every word LIME lists, and for a confidently right prediction most top weights are positive."""
+every word LIME lists, and for a confidently right prediction the top weights for the class outweigh
+those against it."""
 
 from __future__ import annotations
 
@@ -95,10 +96,10 @@ def test_the_notebooks_lime_cells_on_a_confident_right_prediction(trained, capsy
                      text=str(data.test_texts[index]), true_label=int(data.test_labels[index]),
                      class_names=list(data.class_names), lime_samples=1000, max_tokens=25,
                      NAME="01_lstm_25_tokens")
-    exec(CELLS["lime-explain"], namespace)          # its assert: most top weights positive (it applies here)
+    exec(CELLS["lime-explain"], namespace)          # its assert: weights for the class outweigh those against (it applies here)
     explanation = namespace["explanation"]
     weights = [w for _, w in explanation.as_list(label=namespace["true_label"])]
-    assert namespace["predicted"] == namespace["true_label"] and sum(w > 0 for w in weights) > len(weights) / 2
+    assert namespace["predicted"] == namespace["true_label"] and sum(weights) > 0
     exec(CELLS["lime-window"].rsplit("\npd.DataFrame(", 1)[0], namespace)   # its assert: every word found
     rows = namespace["window_rows"]
     words = namespace["split_like_vectorizer"](namespace["text"])
