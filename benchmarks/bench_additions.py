@@ -2,7 +2,7 @@
 
 Run from the repository root (after ``./setup.sh``)::
 
-    .venv/bin/python benchmarks/bench_additions.py                  # full scale: about 25 minutes on 2 cores
+    .venv/bin/python benchmarks/bench_additions.py                  # full scale: about 30 minutes on 2 cores
     .venv/bin/python benchmarks/bench_additions.py --quick          # the series' --quick run: a smoke test
 
 Runs the whole series (00-07, then 06) as ``./run_all.sh --synthetic`` runs it: the generated
@@ -84,7 +84,7 @@ def run_once(args, out: Path) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="the series' --quick run (a smoke test, not a measurement)")
-    ap.add_argument("--rounds", type=int, default=1, help="series runs (default 1: about 25 minutes each)")
+    ap.add_argument("--rounds", type=int, default=1, help="series runs (default 1: about 30 minutes each)")
     ap.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = ap.parse_args(argv)
 
