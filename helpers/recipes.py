@@ -56,12 +56,14 @@ def describe_recipe(settings: dict) -> str:
 
 
 def recipe_record(name: str, settings: dict, history: dict, seconds: float, probabilities, y_test,
-                  reused: bool = False) -> dict:
+                  reused: str | None = None) -> dict:
     """One recipe's row: what it changes, epochs trained and kept, validation and test accuracy.
 
     The kept epoch is the last one, or, for an early-stopping recipe, the one with the lowest
     validation loss (the weights ``restore_best_weights`` brings back). ``probabilities`` (the
-    test texts' class probabilities) and ``history`` are kept for the metrics file.
+    test texts' class probabilities) and ``history`` are kept for the metrics file. ``reused`` says
+    where a row not trained for itself comes from (notebook 02's run, or the first epochs of another
+    recipe's run); None for a row trained for itself.
     """
     history = {k: [float(v) for v in vals] for k, vals in dict(history).items()}
     ran = len(history.get("loss", []))
@@ -72,7 +74,7 @@ def recipe_record(name: str, settings: dict, history: dict, seconds: float, prob
     test_acc = float((probabilities.argmax(axis=1) == np.asarray(y_test)).mean())
     return {"recipe": name, "change": describe_recipe(settings), "epochs run": ran, "kept epoch": kept,
             "val accuracy": round(float(val_acc), 4), "test accuracy": round(test_acc, 4),
-            "fit s": round(float(seconds), 1), "reused": bool(reused), "settings": dict(settings),
+            "fit s": round(float(seconds), 1), "reused": reused or None, "settings": dict(settings),
             "history": history, "probabilities": probabilities}
 
 

@@ -1,6 +1,7 @@
 """Notebook 07's plumbing (helpers.recipes): recipe rows, the table, the choice of the best recipe
-by validation accuracy, the metrics file, the reuse of notebook 02's run; and a recipe network
-trained as notebook 07 trains it, on a small generated corpus, which must learn."""
+by validation accuracy, the metrics file, the reuse of notebook 02's run; a recipe network
+trained as notebook 07 trains it, on a small generated corpus, which must learn; and 07's
+``train_recipe(also_after=k)``, whose shorter run must be exactly the recipe trained for k epochs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 import helpers
-from notebook_code import train_approach
+from notebook_code import run_cells, train_approach
 from helpers import recipes as R
 
 Y_TEST = np.array([0, 1, 2, 3] * 25)
@@ -52,9 +53,9 @@ def test_recipe_record_keeps_the_lowest_validation_loss_epoch_only_with_early_st
     assert (stopped["epochs run"], stopped["kept epoch"], stopped["val accuracy"]) == (4, 2, 0.8)
     assert stopped["test accuracy"] == 0.6 and stopped["fit s"] == 3.2 and not stopped["reused"]
     fixed = R.recipe_record("adam", {"optimizer": "adam"}, history, 1.0, _probabilities(100), Y_TEST,
-                            reused=True)
+                            reused="notebook 02's run")
     assert (fixed["kept epoch"], fixed["val accuracy"], fixed["test accuracy"]) == (4, 0.7, 1.0)
-    assert fixed["reused"] and fixed["probabilities"].shape == (100, 4)
+    assert fixed["reused"] == "notebook 02's run" and fixed["probabilities"].shape == (100, 4)
 
 
 def _results_and_baseline():
@@ -155,3 +156,37 @@ def test_a_recipe_network_learns_the_generated_corpus(corpus):
     assert record["test accuracy"] > 0.70, record["test accuracy"]
     assert record["val accuracy"] > 0.60, record["val accuracy"]
     assert record["history"]["loss"][-1] < record["history"]["loss"][0]  # training reduced the loss
+
+
+def test_also_after_gives_exactly_the_run_of_the_recipe_trained_that_long(corpus):
+    """Notebook 07 takes ``adam``'s row from ``adam_early_stopping``'s run as it stood after ``adam``'s
+    epochs. That holds only if the first epochs of a longer run are bit for bit the shorter run (same
+    seed, same batches, deterministic sums): trained both ways here, small (1,350 texts, 20 tokens,
+    batch 64), with ``epochs`` = 7 so that ``adam`` trains 5 and the early stopping up to 7."""
+    import keras
+    from keras import layers
+    from sklearn.model_selection import train_test_split
+    import tensorflow as tf
+
+    tf.config.experimental.enable_op_determinism()      # as notebook 07's setup does (GPU kernels too)
+    vec = layers.TextVectorization(standardize=helpers.standardize, split="whitespace",
+                                   output_sequence_length=32)
+    vec.adapt(corpus.train_texts)
+    x, x_test = vec(corpus.train_texts).numpy(), vec(corpus.test_texts).numpy()
+    x_tr, x_val, y_tr, y_val = train_test_split(x, corpus.train_labels, test_size=0.1,
+                                                stratify=corpus.train_labels, random_state=0)
+    ns = run_cells("07_further_recommendations", ["imports", "recipes"], seed=0, epochs=7,
+                   batch_size=64, max_tokens=20, longest=32, vocab_size=vec.vocabulary_size(),
+                   x_tr=x_tr, y_tr=y_tr, x_val=x_val, y_val=y_val, x_test=x_test)
+    recipes, train_recipe = ns["recipes"], ns["train_recipe"]
+    history, seconds, probabilities = train_recipe(**recipes["adam"])
+    (long_history, long_seconds, _), shorter = train_recipe(**recipes["adam_early_stopping"], also_after=5)
+    assert len(history["loss"]) == 5 and len(long_history["loss"]) > 5, long_history["loss"]
+    assert shorter is not None
+    short_history, short_seconds, short_probabilities = shorter
+    assert short_history == history                      # every loss and accuracy, to the last bit
+    assert np.array_equal(short_probabilities, probabilities)
+    assert 0 < short_seconds < long_seconds
+    # a run that ends before the epoch asked for has no such state: None, and the whole run as usual
+    run, none = train_recipe(**recipes["adam"], also_after=6)
+    assert none is None and run[0] == history
