@@ -15,14 +15,15 @@ into a temporary run folder. From that one run it reads:
   cell's duration), plus the Transformer recipe's training and test predictions in 07's ``run``
   cell (the fit seconds it prints, and the predictions' share estimated as the fit's 2%).
 
-Notebook 07 also stopped training one recipe twice: ``adam``'s row is now the first epochs of
-``adam_early_stopping``'s run (``train_recipe(also_after=...)``), where the series before the
-additions trained ``adam`` on its own. The seconds that saves are read from the same run: the
-seconds ``adam_early_stopping``'s run took to reach the end of ``adam``'s epochs (``adam``'s ``fit
-s`` in 07's metrics file), plus 2% for the test predictions the separate training also made.
+Notebook 07 also stopped training the same epochs twice: ``adam`` and ``adam_early_stopping`` now
+come from one fit (``train_recipe(also_after=...)`` with ``helpers.SharedRun``), where the series
+before the additions trained each on its own. The shorter of the two runs is the first epochs of
+the other, so the seconds saved are the shorter run's: read from the same run, as the ``fit s`` of
+the row that 07's metrics file marks as taken from the other's run, plus 2% for the test
+predictions the separate training also made.
 
 "After" is the series as it is (the run's wall time); "before" is the series as it was without the
-additions and with ``adam`` trained on its own (after, less the additions' seconds, plus the
+additions and with both recipes trained on their own (after, less the additions' seconds, plus the
 seconds saved). It prints both, the net change, after / before - 1, and the additions' own
 seconds as a share of before. Everything runs interleaved in one process tree under the same load,
 so the ratios are what to compare across machines, not the seconds. ``--rounds N`` runs the series N times and reports the
@@ -50,6 +51,8 @@ ADDED_CELLS = {"01_lstm_25_tokens": ("own-baseline-tfidf", "own-baseline-bag-of-
 """The additions' own cells, by notebook and cell id."""
 TRANSFORMER_LINE = re.compile(r"^transformer\s+epochs.*?(\d+(?:\.\d+)?) s\s*$", re.M)
 """07's ``run`` cell prints one line per recipe, ending in its fit seconds."""
+SHARED_FIT = ("adam", "adam_early_stopping")
+"""07's two recipes trained in one fit; the one marked ``reused`` cost no training of its own."""
 PREDICT_SHARE = 0.02
 """Test predictions (1,520 or 7,600 texts, batch 1,024) beside a 5-epoch fit: a small, estimated extra."""
 
@@ -89,14 +92,11 @@ def run_once(args, out: Path) -> dict:
 
 
 def saved_seconds(out: Path) -> dict:
-    """The training 07 no longer does: ``adam``'s row taken from ``adam_early_stopping``'s run (its
-    seconds up to ``adam``'s last epoch, plus the test predictions' estimated share), or nothing
-    when that run stopped before and ``adam`` was trained on its own."""
+    """The training 07 no longer does: the row of ``adam`` or ``adam_early_stopping`` taken from the
+    other's run (its fit seconds, plus the test predictions' estimated share)."""
     metrics = json.loads((out / "metrics" / "07_further_recommendations.json").read_text(encoding="utf-8"))
-    adam = next(r for r in metrics["recipes"] if r["name"] == "adam")
-    if not adam.get("reused"):
-        return {}
-    return {"07 adam (from adam_early_stopping's run)": float(adam["fit_seconds"]) * (1 + PREDICT_SHARE)}
+    return {f"07 {r['name']} ({r['reused']})": float(r["fit_seconds"]) * (1 + PREDICT_SHARE)
+            for r in metrics["recipes"] if r["name"] in SHARED_FIT and r.get("reused")}
 
 
 def main(argv=None) -> int:

@@ -8,8 +8,9 @@ vectorizer uses it loads with ``keras.saving.load_model``.
 
 A process that never runs Keras (the series runner, which only checks parameters, data and files)
 sets ``HELPERS_IMPORT_KERAS=0`` before ``import helpers``: it then gets the plumbing without
-TensorFlow, whose import takes seconds, and without ``standardize``, ``tokenize_like_keras2`` and
-the notebook set-up (:mod:`helpers.text`, :mod:`helpers.notebook`).
+TensorFlow, whose import takes seconds, and without ``standardize``, ``tokenize_like_keras2``, the
+notebook set-up and notebook 07's ``SharedRun`` (:mod:`helpers.text`, :mod:`helpers.notebook`,
+:mod:`helpers.sharedrun`).
 """
 
 from __future__ import annotations
@@ -38,5 +39,7 @@ from .synthetic import make_synthetic_news
 
 if os.environ.get("HELPERS_IMPORT_KERAS", "1") != "0":
     from . import notebook, text, tfsetup  # tfsetup first (via text): TensorFlow's environment, then the import
+    from . import sharedrun
     from .notebook import compare_with_published, describe_device, notebook_setup, set_seed
+    from .sharedrun import SharedRun
     from .text import standardize, tokenize_like_keras2

@@ -1,7 +1,8 @@
 """Notebook 07's plumbing (helpers.recipes): recipe rows, the table, the choice of the best recipe
 by validation accuracy, the metrics file, the reuse of notebook 02's run; a recipe network
-trained as notebook 07 trains it, on a small generated corpus, which must learn; and 07's
-``train_recipe(also_after=k)``, whose shorter run must be exactly the recipe trained for k epochs."""
+trained as notebook 07 trains it, on a small generated corpus, which must learn; and 07's one fit
+for ``adam`` and ``adam_early_stopping``, whose two rows must be exactly the two recipes trained
+alone."""
 
 from __future__ import annotations
 
@@ -158,11 +159,16 @@ def test_a_recipe_network_learns_the_generated_corpus(corpus):
     assert record["history"]["loss"][-1] < record["history"]["loss"][0]  # training reduced the loss
 
 
-def test_also_after_gives_exactly_the_run_of_the_recipe_trained_that_long(corpus):
-    """Notebook 07 takes ``adam``'s row from ``adam_early_stopping``'s run as it stood after ``adam``'s
-    epochs. That holds only if the first epochs of a longer run are bit for bit the shorter run (same
-    seed, same batches, deterministic sums): trained both ways here, small (1,350 texts, 20 tokens,
-    batch 64), with ``epochs`` = 7 so that ``adam`` trains 5 and the early stopping up to 7."""
+@pytest.mark.parametrize("stops_first", [False, True], ids=["adam-inside-early-stopping",
+                                                           "early-stopping-inside-adam"])
+def test_one_fit_gives_exactly_adam_and_adam_early_stopping(corpus, stops_first):
+    """Notebook 07 trains ``adam`` and ``adam_early_stopping`` in one fit
+    (``train_recipe(also_after=k)`` with ``helpers.SharedRun``). That holds only if the first epochs
+    of the longer run are bit for bit the shorter run (same seed, same batches, deterministic sums).
+    Both ways round, trained both ways here, small (1,350 texts, 20 tokens, batch 64), ``epochs`` = 7
+    so that ``adam`` trains 5 and the early stopping up to 7: either the early stopping goes past
+    epoch 5, or, with the validation labels shifted by one class (the better the network learns, the
+    worse its validation loss), it stops after epoch 3 and the fit goes on to epoch 5 for ``adam``."""
     import keras
     from keras import layers
     from sklearn.model_selection import train_test_split
@@ -175,18 +181,24 @@ def test_also_after_gives_exactly_the_run_of_the_recipe_trained_that_long(corpus
     x, x_test = vec(corpus.train_texts).numpy(), vec(corpus.test_texts).numpy()
     x_tr, x_val, y_tr, y_val = train_test_split(x, corpus.train_labels, test_size=0.1,
                                                 stratify=corpus.train_labels, random_state=0)
+    if stops_first:
+        y_val = (np.asarray(y_val) + 1) % 4
     ns = run_cells("07_further_recommendations", ["imports", "recipes"], seed=0, epochs=7,
                    batch_size=64, max_tokens=20, longest=32, vocab_size=vec.vocabulary_size(),
                    x_tr=x_tr, y_tr=y_tr, x_val=x_val, y_val=y_val, x_test=x_test)
     recipes, train_recipe = ns["recipes"], ns["train_recipe"]
-    history, seconds, probabilities = train_recipe(**recipes["adam"])
-    (long_history, long_seconds, _), shorter = train_recipe(**recipes["adam_early_stopping"], also_after=5)
-    assert len(history["loss"]) == 5 and len(long_history["loss"]) > 5, long_history["loss"]
-    assert shorter is not None
-    short_history, short_seconds, short_probabilities = shorter
-    assert short_history == history                      # every loss and accuracy, to the last bit
-    assert np.array_equal(short_probabilities, probabilities)
-    assert 0 < short_seconds < long_seconds
-    # a run that ends before the epoch asked for has no such state: None, and the whole run as usual
-    run, none = train_recipe(**recipes["adam"], also_after=6)
-    assert none is None and run[0] == history
+    alone = {name: train_recipe(**recipes[name]) for name in ("adam", "adam_early_stopping")}
+    stopping_run, adam_run = train_recipe(**recipes["adam_early_stopping"], also_after=5)
+    stopped_after = len(alone["adam_early_stopping"][0]["loss"])
+    assert (stopped_after < 5) if stops_first else (stopped_after > 5), alone["adam_early_stopping"][0]
+    assert len(alone["adam"][0]["loss"]) == 5
+    for name, shared in (("adam", adam_run), ("adam_early_stopping", stopping_run)):
+        (history, seconds, probabilities), (own_history, own_seconds, own_probabilities) = shared, alone[name]
+        assert history == own_history, name              # every loss and accuracy, to the last bit
+        assert np.array_equal(probabilities, own_probabilities), name
+        assert seconds > 0
+    shorter, longer = (stopping_run, adam_run) if stops_first else (adam_run, stopping_run)
+    assert shorter[1] < longer[1]                        # the shorter run's seconds: up to its last epoch
+    # a fixed recipe has no epoch 6 to keep: a clear error at once, before any training
+    with pytest.raises(ValueError, match="also_after must be from 1 to the recipe's 5 epochs"):
+        train_recipe(**recipes["adam"], also_after=6)
