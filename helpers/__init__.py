@@ -39,7 +39,6 @@ from .synthetic import make_synthetic_news
 
 if os.environ.get("HELPERS_IMPORT_KERAS", "1") != "0":
     from . import notebook, text, tfsetup  # tfsetup first (via text): TensorFlow's environment, then the import
-    from . import sharedrun
     from .notebook import compare_with_published, describe_device, notebook_setup, set_seed
     from .sharedrun import SharedRun
     from .text import standardize, tokenize_like_keras2
