@@ -40,5 +40,9 @@ from .synthetic import make_synthetic_news
 if os.environ.get("HELPERS_IMPORT_KERAS", "1") != "0":
     from . import notebook, text, tfsetup  # tfsetup first (via text): TensorFlow's environment, then the import
     from .notebook import compare_with_published, describe_device, notebook_setup, set_seed
+    from . import lesson, progress
+    from .lesson import (evaluate, exact_float32, explain_with_lime, lime_example, split_like_vectorizer, text_model,
+                         vectorize)
+    from .progress import ProgressLog
     from .sharedrun import SharedRun
     from .text import standardize, tokenize_like_keras2
