@@ -111,6 +111,10 @@ The tutorial itself had already varied the number of tokens (25, 50), the embedd
 and the stacking (one layer, three) across its five approaches, so the first, second and seventh
 were not new there."""
 
+TUTORIAL_TITLE = "United Seeks Further Labor Cuts"
+"""The title of the text the tutorial explained with LIME (AG News test text #5158): every run whose
+test texts hold it explains it, and test subsets keep it (:func:`helpers.data.stratified_subsample`)."""
+
 TUTORIAL_LIME_WORDS: dict[int, tuple[str, ...]] = {
     1: ("concessions", "airlines", "pensions", "financing", "bankruptcy", "cuts"),
     2: ("concessions", "employees", "airlines", "financing", "bankruptcy", "pensions", "million"),

@@ -304,10 +304,32 @@ def load_ag_news(data_dir=None, *, base_url: str = AG_NEWS_BASE_URL, cache_dir=N
     return NewsData(*train, *test, source="ag_news")
 
 
-def stratified_subsample(texts, labels, n, seed: int = 0):
+def tutorial_text_row(texts) -> int | None:
+    """The row of the tutorial's LIME text (found by its title, :data:`config.TUTORIAL_TITLE`) in
+    ``texts``, or None where they do not hold it (the generated corpus, a training split)."""
+    from .config import TUTORIAL_TITLE
+
+    return next((i for i, text in enumerate(texts) if str(text).startswith(TUTORIAL_TITLE)), None)
+
+
+def _with_row(rows, row, labels, others):
+    """``rows`` (indices) with ``row`` in it: if missing, it takes the place of the first row of its
+    class (so the classes keep their counts), and that row takes its place in ``others``."""
+    if row is None or row in rows:
+        return rows, others
+    rows, others = np.array(rows), None if others is None else np.array(others)
+    place = np.flatnonzero(labels[rows] == labels[row])[0]
+    if others is not None:
+        others[others == row] = rows[place]
+    rows[place] = row
+    return rows, others
+
+
+def stratified_subsample(texts, labels, n, seed: int = 0, keep: int | None = None):
     """A seeded, class-balanced subset of ``n`` examples (all of them if ``n`` is None or too big).
 
-    Returns ``(texts, labels)`` with the classes in the same proportions as the input.
+    Returns ``(texts, labels)`` with the classes in the same proportions as the input. ``keep``: a
+    row that stays in the subset (it replaces the first kept row of its class).
     """
     labels = np.asarray(labels)
     if n is None or n >= len(labels):
@@ -315,9 +337,9 @@ def stratified_subsample(texts, labels, n, seed: int = 0):
     from sklearn.model_selection import train_test_split
 
     idx = np.arange(len(labels))
-    keep, _ = train_test_split(idx, train_size=int(n), stratify=labels, random_state=seed)
-    keep = np.sort(keep)
-    return np.asarray(texts, dtype=object)[keep], labels[keep]
+    keep_rows, _ = train_test_split(idx, train_size=int(n), stratify=labels, random_state=seed)
+    keep_rows = np.sort(_with_row(keep_rows, keep, labels, None)[0])
+    return np.asarray(texts, dtype=object)[keep_rows], labels[keep_rows]
 
 
 DATA_SOURCES = ("ag_news", "synthetic", "ag_news_test_split")
@@ -364,10 +386,13 @@ def load_data(
         texts, labels = load_split("test", data_dir, base_url=base_url, cache_dir=cache_dir)
         from sklearn.model_selection import train_test_split
 
-        tr_x, te_x, tr_y, te_y = train_test_split(
-            texts, labels, test_size=0.2, stratify=labels, random_state=seed
+        train_rows, test_rows = train_test_split(
+            np.arange(len(labels)), test_size=0.2, stratify=labels, random_state=seed
         )
-        data = NewsData(tr_x, tr_y, te_x, te_y, source="ag_news_test_split")
+        # the tutorial's LIME text stays a test text
+        test_rows, train_rows = _with_row(test_rows, tutorial_text_row(texts), labels, train_rows)
+        data = NewsData(texts[train_rows], labels[train_rows], texts[test_rows], labels[test_rows],
+                        source="ag_news_test_split")
         data.notes.append(
             "Real AG News texts, but only the 7,600 of the test split: 80% train, 20% test."
         )
@@ -377,6 +402,6 @@ def load_data(
         data.train_texts, data.train_labels, train_size, seed
     )
     data.test_texts, data.test_labels = stratified_subsample(
-        data.test_texts, data.test_labels, test_size, seed
+        data.test_texts, data.test_labels, test_size, seed, keep=tutorial_text_row(data.test_texts)
     )
     return data

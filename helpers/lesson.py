@@ -14,6 +14,7 @@ import re
 
 import numpy as np
 
+from .config import TUTORIAL_TITLE
 from .files import save_run_figure
 from .explain import save_explanation_html
 
@@ -21,8 +22,6 @@ MIN_COUNT = 2
 """A training word enters the vocabulary when it occurs at least this often; rarer words become
 ``[UNK]`` (id 1), so the network learns to read ``[UNK]`` (LIME's stand-in for a hidden word)."""
 
-TUTORIAL_TITLE = "United Seeks Further Labor Cuts"
-"""The title of the tutorial's LIME text, #5158 of AG News' 7,600 test texts."""
 
 SPLIT_CHARACTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'
 """The Keras 2 Tokenizer's filters: :func:`helpers.standardize` makes them spaces."""
@@ -79,14 +78,13 @@ def evaluate(model, x_test, test_labels, class_names, *, name: str, output_dir=N
     print(classification_report(test_labels, predictions, target_names=class_names, digits=4,
                                 zero_division=0))
 
-    display(pd.DataFrame(confusion_matrix(test_labels, predictions, labels=range(len(class_names))),
-                         index=pd.Index(class_names, name="true"),
-                         columns=pd.Index(class_names, name="predicted")))
+    display(pd.DataFrame(confusion_matrix(test_labels, predictions),
+                         index=pd.Index(class_names, name="true"), columns=pd.Index(class_names, name="predicted")))
 
     fig, ax = plt.subplots(figsize=(5.5, 5))
-    ConfusionMatrixDisplay.from_predictions(test_labels, predictions, labels=range(len(class_names)),
-                                            display_labels=class_names, normalize="true", cmap="Blues",
-                                            values_format=".2f", colorbar=False, ax=ax)
+    ConfusionMatrixDisplay.from_predictions(test_labels, predictions, display_labels=class_names,
+                                            normalize="true", cmap="Blues", values_format=".2f",
+                                            colorbar=False, ax=ax)
     ax.set_title(f"{name}: normalized confusion matrix")
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
     print("saved", save_run_figure(fig, output_dir, name, "confusion_matrix"))  # plumbing
