@@ -30,6 +30,19 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 
+KERNEL_CHECK = re.compile(r"""import os
+import sys
+
+if "google\.colab" in sys\.modules and not os\.path\.exists\("\.\./pyproject\.toml"\):  # on Colab: fetch the project first
+    (raise SystemExit\("No repository address is set for Colab yet: see the README, 'Colab'\."\)|!git clone -q --depth 1 \S+ lstm-agnews && pip install -q --no-deps -e lstm-agnews lime)
+    %cd lstm-agnews/notebooks
+sys\.path\.insert\(0, os\.path\.abspath\("\.\."\)\)  # the project's helpers, importable at once
+import helpers
+helpers\.check_kernel\(\)  # stops here, naming the versions, if this kernel cannot run the series""")
+"""Every notebook's first code cell, as it is while no repository address is set or once
+tools/set_repository.py has set one."""
+
+
 def _tags(cell) -> list:
     return list(cell.get("metadata", {}).get("tags", []))
 
@@ -75,7 +88,7 @@ def test_kernel_check_then_parameters_cell_then_check(path):
     i = tagged[0]
     code_cells = [j for j, c in enumerate(nb.cells) if c.cell_type == "code"]
     first = nb.cells[code_cells[0]]
-    assert first.id == "kernel-check" and '["check_kernel"]()' in first.source, "the first code cell checks the kernel"
+    assert first.id == "kernel-check" and KERNEL_CHECK.fullmatch(first.source), "the first code cell checks the kernel"
     assert code_cells[1] == i, "the parameters cell is the second code cell, right after the kernel check"
     values = _parameter_assignments(nb.cells[i].source)
     assert values and set(values) <= set(PARAMETER_NAMES), set(values) - set(PARAMETER_NAMES)
@@ -266,9 +279,9 @@ def test_approach_outputs(series_run, approach):
     expected = weight_count(m["vocab_size"], approach.embed_len, approach.lstm_units, approach.bidirectional)
     assert expected == m["trainable_params"]
     nb = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
-    summary = ANSI.sub("", _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "network")]})))
-    total = re.search(r"Total params:\s*([\d,]+)", summary)
-    assert total and int(total.group(1).replace(",", "")) == expected, "model.summary() output"
+    text = _outputs_text(nb)
+    totals = [int(t.replace(",", "")) for t in re.findall(r"Total params:\s*([\d,]+)", text)]
+    assert expected in totals, "model.summary() output"
 
     # The figures, the LIME view for the tutorial's example and its true label.
     for kind in ("confusion_matrix", "training_curves", "lime"):
@@ -276,18 +289,18 @@ def test_approach_outputs(series_run, approach):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", png.name
     html = (out / "explanations" / f"{name}.html").read_text()
     assert "<html" in html.lower() and "lime" in html
-    lime_text = _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "lime-explain")]}))
-    index = int(np.random.RandomState(1).randint(1, quick["test_size"]))  # the tutorial's example
-    assert f"test text #{index}," in _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "lime-example")]}))
-    assert "explained for the true class" in lime_text
-    assert [o for o in _cell(nb, "lime-explain").outputs if "text/html" in o.get("data", {})]
-    assert [o for o in _cell(nb, "lime-chart").outputs if "image/png" in o.get("data", {})]
-    # which words the network can read (the cut at max_tokens) and one error explained
-    window = _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "lime-window")]}))
-    assert f"the network reads the first {approach.max_tokens}" in window or "(all of them)" in window
-    assert "named by the tutorial" in window
-    error = _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "lime-error")]}))
-    assert "the most confident error, test text #" in error or "no error to explain" in error
+    # the generated corpus lacks the tutorial's text: the tutorial's formula picks the text
+    index = int(np.random.RandomState(1).randint(1, quick["test_size"]))
+    assert f"test text #{index}," in text and "explained for the true class" in text
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert [o for o in outputs if "text/html" in o.get("data", {}) and "lime" in str(o["data"]["text/html"])]
+    assert [o for o in outputs if "image/png" in o.get("data", {})]
+    if approach.number == 1:  # what the network can read (the cut at max_tokens) and one error explained
+        window = _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "lime-window")]}))
+        assert f"the network reads the first {approach.max_tokens}" in window or "(all of them)" in window
+        assert "named by the tutorial" in window
+        error = _outputs_text(nbformat.from_dict({"cells": [_cell(nb, "lime-error")]}))
+        assert re.search(r"test text #\d+: true class", error) or "no error to explain" in error
 
 
 @pytest.mark.slow
@@ -356,8 +369,8 @@ def test_notebook_07_records_every_recipe(series_run):
 @pytest.mark.slow
 def test_executed_notebooks_pass_nbval(run_copy):
     out = run_copy
-    # notebook 00, one approach notebook (the other four share its cells, tests/test_notebook_consistency.py)
-    # and the summary: the suite's time goes to the kinds of notebook, not to five copies of one
+    # notebook 00, notebook 01 (whose cells are the shared steps 02-05 call from helpers) and the
+    # summary: the suite's time goes to the kinds of notebook
     books = [str(out / "notebooks" / f"{n}.ipynb") for n in ("00_prepare_data", APPROACHES[1].name,
                                                               "06_results_summary")]
     before = (out / "metrics" / f"{APPROACHES[1].name}.json").stat().st_mtime_ns
