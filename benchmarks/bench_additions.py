@@ -1,4 +1,5 @@
-"""What notebook 01's two baselines and notebook 07's Transformer recipe add to the full-scale series.
+"""What notebook 01's two baselines and notebook 07's Transformer recipe and word-order probe add to
+the full-scale series.
 
 Run from the repository root (after ``./setup.sh``)::
 
@@ -11,21 +12,14 @@ into a temporary run folder. From that one run it reads:
 
 - the series' wall time (the runner's process, start to end) and each notebook's (papermill's);
 - the additions' own seconds, measured inside the same run: the cells ``own-baseline-tfidf`` and
-  ``own-baseline-bag-of-words`` of 01 and the cell ``transformer`` of 07 (papermill records each
-  cell's duration), plus the Transformer recipe's training and test predictions in 07's ``run``
-  cell (the fit seconds it prints, and the predictions' share estimated as the fit's 2%).
-
-Notebook 07 also stopped training the same epochs twice: ``adam`` and ``adam_early_stopping`` now
-come from one fit (``train_recipe(also_after=...)`` with ``helpers.SharedRun``), where the series
-before the additions trained each on its own. The shorter of the two runs is the first epochs of
-the other, so the seconds saved are the shorter run's: read from the same run, as the ``fit s`` of
-the row that 07's metrics file marks as taken from the other's run, plus 2% for the test
-predictions the separate training also made.
+  ``own-baseline-bag-of-words`` of 01 and the cells ``order-probe`` and ``transformer`` of 07
+  (papermill records each cell's duration), plus the Transformer recipe's training and test
+  predictions in 07's ``run`` cell (the fit seconds it prints, and the predictions' share
+  estimated as the fit's 2%).
 
 "After" is the series as it is (the run's wall time); "before" is the series as it was without the
-additions and with both recipes trained on their own (after, less the additions' seconds, plus the
-seconds saved). It prints both, the net change, after / before - 1, and the additions' own
-seconds as a share of before. Everything runs interleaved in one process tree under the same load,
+additions (after, less the additions' seconds). It prints both and the additions' share,
+after / before - 1. Everything runs interleaved in one process tree under the same load,
 so the ratios are what to compare across machines, not the seconds. ``--rounds N`` runs the series N times and reports the
 median share. A measuring script, not a test: it asserts nothing.
 """
@@ -47,12 +41,10 @@ import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
 ADDED_CELLS = {"01_lstm_25_tokens": ("own-baseline-tfidf", "own-baseline-bag-of-words"),
-               "07_further_recommendations": ("transformer",)}
+               "07_further_recommendations": ("order-probe", "transformer")}
 """The additions' own cells, by notebook and cell id."""
 TRANSFORMER_LINE = re.compile(r"^transformer\s+epochs.*?(\d+(?:\.\d+)?) s\s*$", re.M)
 """07's ``run`` cell prints one line per recipe, ending in its fit seconds."""
-SHARED_FIT = ("adam", "adam_early_stopping")
-"""07's two recipes trained in one fit; the one marked ``reused`` cost no training of its own."""
 PREDICT_SHARE = 0.02
 """Test predictions (1,520 or 7,600 texts, batch 1,024) beside a 5-epoch fit: a small, estimated extra."""
 
@@ -88,15 +80,7 @@ def run_once(args, out: Path) -> dict:
     missing = {f"{nb[:2]} {c}" for nb, cells in ADDED_CELLS.items() for c in cells} - set(added)
     if missing:
         raise SystemExit(f"the run folder lacks {sorted(missing)}: did every notebook run?")
-    return dict(total=total, notebooks=notebooks, added=added, saved=saved_seconds(out))
-
-
-def saved_seconds(out: Path) -> dict:
-    """The training 07 no longer does: the row of ``adam`` or ``adam_early_stopping`` taken from the
-    other's run (its fit seconds, plus the test predictions' estimated share)."""
-    metrics = json.loads((out / "metrics" / "07_further_recommendations.json").read_text(encoding="utf-8"))
-    return {f"07 {r['name']} ({r['reused']})": float(r["fit_seconds"]) * (1 + PREDICT_SHARE)
-            for r in metrics["recipes"] if r["name"] in SHARED_FIT and r.get("reused")}
+    return dict(total=total, notebooks=notebooks, added=added)
 
 
 def main(argv=None) -> int:
@@ -111,28 +95,23 @@ def main(argv=None) -> int:
         tmp = Path(tempfile.mkdtemp(prefix="bench-additions-"))
         r = run_once(args, tmp / "run")      # a failed run's folder stays, to read
         shutil.rmtree(tmp)
-        added, saved = sum(r["added"].values()), sum(r["saved"].values())
-        before = r["total"] - added + saved
-        r.update(after=r["total"], before=before, added_seconds=added, saved_seconds=saved,
-                 share=r["total"] / before - 1, additions_share=added / before)
+        added = sum(r["added"].values())
+        before = r["total"] - added
+        r.update(after=r["total"], before=before, added_seconds=added, share=r["total"] / before - 1)
         rounds.append(r)
         print(f"round {round_ + 1}: series {r['after'] / 60:.1f} min now, {r['before'] / 60:.1f} min before the "
-              f"additions: {r['share']:+.1%} (the additions alone: +{r['additions_share']:.1%})", flush=True)
+              f"additions: {r['share']:+.1%}", flush=True)
         for name, seconds in r["notebooks"].items():
             print(f"  {name:<34} {seconds:7.0f} s")
         for name, seconds in r["added"].items():
             print(f"  added: {name:<42} {seconds:6.1f} s")
-        for name, seconds in r["saved"].items():
-            print(f"  saved: {name:<42} {seconds:6.1f} s")
     share = statistics.median(r["share"] for r in rounds)
-    alone = statistics.median(r["additions_share"] for r in rounds)
-    print(f"\nthe series now takes {share:+.1%} against the series before the baselines and the Transformer "
-          f"recipe; those alone add {alone:.1%} (median of {len(rounds)} run{'s' if len(rounds) > 1 else ''}; "
+    print(f"\nthe series now takes {share:+.1%} against the series before the baselines, the word-order probe "
+          f"and the Transformer recipe (median of {len(rounds)} run{'s' if len(rounds) > 1 else ''}; "
           f"before {statistics.median(r['before'] for r in rounds) / 60:.1f} min, "
           f"after {statistics.median(r['after'] for r in rounds) / 60:.1f} min)")
     if args.json:
-        args.json.write_text(json.dumps(dict(rounds=rounds, share=share, additions_share=alone,
-                                             quick=args.quick), indent=2))
+        args.json.write_text(json.dumps(dict(rounds=rounds, share=share, quick=args.quick), indent=2))
     return 0
 
 

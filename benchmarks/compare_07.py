@@ -3,11 +3,9 @@
     .venv/bin/python benchmarks/compare_07.py OLD_REV [--train-size N] [--test-size N] [--repeats K]
 
 OLD_REV (e.g. a commit) is checked out into a temporary folder and its notebook 07 runs with its own
-`helpers` (PYTHONPATH); the working tree's notebook 07 runs with the current one. As in
-``./run_all.sh``, the current 07 runs in a run folder where notebook 02 has run first (so it can reuse
-notebook 02's run for its tutorial recipe); notebook 02's own time is not counted. Runs alternate
+`helpers` (PYTHONPATH); the working tree's notebook 07 runs with the current one. Runs alternate
 (old, new, old, new, ...) so that a machine's drifting load touches both alike; the script prints
-every wall time and the ratio of the medians, new / old.
+every wall time and the ratio of the medians, new / old. Each run has a fresh run folder.
 """
 
 from __future__ import annotations
@@ -51,14 +49,10 @@ def main() -> None:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     old_env = {**env, "PYTHONPATH": str(old)}
     nb07 = "notebooks/07_further_recommendations.ipynb"
-    new_run = tmp / "new-run"
-    papermill(REPO / "notebooks" / "02_lstm_50_tokens.ipynb", new_run, {**params, "lime_samples": 10}, env)
     times = {"old": [], "new": []}
     for i in range(args.repeats):
         times["old"].append(papermill(old / nb07, tmp / f"old-run-{i}", params, old_env))
-        metrics = new_run / "metrics" / "07_further_recommendations.json"
-        metrics.unlink(missing_ok=True)
-        times["new"].append(papermill(REPO / nb07, new_run, params, env))
+        times["new"].append(papermill(REPO / nb07, tmp / f"new-run-{i}", params, env))
         print(f"repeat {i + 1}: old {times['old'][-1]:.0f} s, new {times['new'][-1]:.0f} s", flush=True)
     ratio = statistics.median(times["new"]) / statistics.median(times["old"])
     print(f"notebook 07, {args.train_size:,} / {args.test_size:,} generated texts: old {times['old']} s, "

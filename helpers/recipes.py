@@ -1,11 +1,13 @@
-"""Notebook 07's plumbing: recipe rows, the results table and chart, its metrics file, and the reuse
-of notebook 02's run.
+"""Notebook 07's plumbing: recipe rows, the results table and chart, and its metrics file.
 
 Notebook 07 writes the recipes themselves (optimizers, schedule, early stopping, initialization,
-dropout, padding) and trains them in its own cells; this module only records and compares what
+dropout, padding) and trains every one of them in its own cells; this module only records what
 they did. Honest comparison rules, kept here:
 
-- the "best" recipe is chosen by *validation* accuracy, never by test accuracy;
+- the rows stay in the order the recipes ran: one run per recipe, from one seed, does not rank them,
+  so nothing here prints a difference between recipes;
+- when one recipe must be chosen (the metrics file holds one), it is chosen by *validation*
+  accuracy, never by test accuracy;
 - the early-stopping recipe's kept epoch is the one with the lowest validation loss;
 - the TF-IDF baseline row carries the ``C`` its notebook cell chose on the validation slice.
 """
@@ -55,15 +57,12 @@ def describe_recipe(settings: dict) -> str:
     return ", ".join(parts)
 
 
-def recipe_record(name: str, settings: dict, history: dict, seconds: float, probabilities, y_test,
-                  reused: str | None = None) -> dict:
+def recipe_record(name: str, settings: dict, history: dict, seconds: float, probabilities, y_test) -> dict:
     """One recipe's row: what it changes, epochs trained and kept, validation and test accuracy.
 
     The kept epoch is the last one, or, for an early-stopping recipe, the one with the lowest
     validation loss (the weights ``restore_best_weights`` brings back). ``probabilities`` (the
-    test texts' class probabilities) and ``history`` are kept for the metrics file. ``reused`` says
-    where a row not trained for itself comes from (notebook 02's run, or the first epochs of another
-    recipe's run); None for a row trained for itself.
+    test texts' class probabilities) and ``history`` are kept for the metrics file.
     """
     history = {k: [float(v) for v in vals] for k, vals in dict(history).items()}
     ran = len(history.get("loss", []))
@@ -74,7 +73,7 @@ def recipe_record(name: str, settings: dict, history: dict, seconds: float, prob
     test_acc = float((probabilities.argmax(axis=1) == np.asarray(y_test)).mean())
     return {"recipe": name, "change": describe_recipe(settings), "epochs run": ran, "kept epoch": kept,
             "val accuracy": round(float(val_acc), 4), "test accuracy": round(test_acc, 4),
-            "fit s": round(float(seconds), 1), "reused": reused or None, "settings": dict(settings),
+            "fit s": round(float(seconds), 1), "settings": dict(settings),
             "history": history, "probabilities": probabilities}
 
 
@@ -124,7 +123,8 @@ def reuse_notebook_02(output_dir, params: dict, data, test_texts):
 
 
 def recipes_table(results: dict, baseline: dict | None, y_test):
-    """Every recipe's row (see :func:`recipe_record`), the TF-IDF baseline last.
+    """Every recipe's row (see :func:`recipe_record`) in the order of ``results`` (the order the
+    recipes ran, not a ranking), the TF-IDF baseline last.
 
     Args:
         results: recipe name → :func:`recipe_record`.
@@ -195,7 +195,7 @@ def save_recipes_metrics(output_dir, name: str, table, results: dict, *, params:
         "recipe_settings": settings,
         "recipes": [{"name": k, "change": v["change"], "test_accuracy": v["test accuracy"],
                      "val_accuracy": v["val accuracy"], "epochs_run": v["epochs run"],
-                     "best_epoch": v["kept epoch"], "fit_seconds": v["fit s"], "reused": v["reused"]}
+                     "best_epoch": v["kept epoch"], "fit_seconds": v["fit s"]}
                     for k, v in results.items()],
         "baseline": None if baseline is None else {
             "name": BASELINE, "test_accuracy": float(table.loc[BASELINE, "test accuracy"]),
@@ -213,16 +213,16 @@ def save_recipes_metrics(output_dir, name: str, table, results: dict, *, params:
 
 
 def recipes_summary(table, data) -> str:
-    """A Markdown paragraph reading this run's recipes honestly (what they do and do not show)."""
+    """A Markdown paragraph reading this run's recipes honestly: the recipe chosen on validation and
+    the baseline, each with its test accuracy, no difference between rows (one run per recipe does
+    not rank them), and what this run's data can show."""
     best = best_recipe(table)
     acc = table["test accuracy"].astype(float)
-    lines = [f"**Best LSTM recipe (by validation accuracy): `{best}`**, test accuracy **{acc[best]:.2%}**"
-             + (f" ({100 * (acc[best] - acc['tutorial']):+.2f} points against the tutorial's setup, "
-                f"{acc['tutorial']:.2%})" if "tutorial" in acc.index and best != "tutorial" else "") + "."]
+    lines = [f"**Chosen on the validation slice: `{best}`**, test accuracy **{acc[best]:.2%}**."]
     if BASELINE in acc.index:
-        gap = 100 * (acc[best] - acc[BASELINE])
-        lines.append(f"**TF-IDF + logistic regression:** {acc[BASELINE]:.2%} "
-                     f"({'the LSTM is ahead by' if gap > 0 else 'the LSTM is behind by'} {abs(gap):.2f} points).")
+        lines.append(f"**TF-IDF + logistic regression:** test accuracy {acc[BASELINE]:.2%}.")
+    lines.append("Each row is one run from one seed: the gaps between rows are not a ranking. A seed "
+                 "sweep (`sweeps/seed_spread.yaml`) measures how far a seed moves them.")
     n_all = int(len(data.train_labels))
     full = (data.source == "ag_news" and n_all >= AG_NEWS_SIZES["train"]
             and len(data.test_labels) >= AG_NEWS_SIZES["test"])
@@ -233,6 +233,6 @@ def recipes_summary(table, data) -> str:
         why = {"synthetic": "the generated corpus, not AG News",
                "ag_news_test_split": f"only the real test split ({n_all:,} of its texts for training)"}.get(
             data.source, f"a subset of AG News ({n_all:,} training texts)")
-        lines.append(f"This run used {why}: it shows how the recipes compare at this size, and says "
+        lines.append(f"This run used {why}: it shows what the recipes do at this size, and says "
                      "nothing about how they compare on the full data.")
     return "\n\n".join(lines)
