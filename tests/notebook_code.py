@@ -57,6 +57,30 @@ def run_cells(notebook: str, cell_ids, namespace: dict | None = None, *, quiet: 
     return ns
 
 
+def code_cell_ids(notebook: str) -> list[str]:
+    """The ids of the notebook's code cells, in order."""
+    cells = json.loads(notebook_path(notebook).read_text(encoding="utf-8"))["cells"]
+    return [cell["id"] for cell in cells if cell["cell_type"] == "code"]
+
+
+def statement(notebook: str, start: str) -> str:
+    """The first top-level statement of the notebook's code cells whose source starts with ``start``
+    (e.g. ``"model.compile("``: the notebook's own compile call, in whichever cell it stands)."""
+    import ast
+
+    for cell_id in code_cell_ids(notebook):
+        source = cell_source(notebook, cell_id)
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:      # a cell with IPython magics (the kernel check)
+            continue
+        for node in tree.body:
+            segment = ast.get_source_segment(source, node)
+            if segment.startswith(start):
+                return segment
+    raise KeyError(f"{notebook} has no statement starting {start!r}")
+
+
 TRAIN_CELLS = ("imports", "vectorize", "network", "compile", "train")
 """The cells of an approach notebook that turn its texts into a trained ``model``."""
 

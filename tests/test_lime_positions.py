@@ -1,10 +1,10 @@
 """LIME on a sequence model keeps word positions and splits words as the vectorizer does.
 
-The approach notebooks' cells ``lime-explain`` and ``lime-window`` (the same in 01-05) are run here
-as written, on a small LSTM trained on the generated corpus: LIME's words are the vectorizer's
-tokens, a hidden word becomes ``[UNK]`` in a row of unchanged length, the position table finds
-every word LIME lists, and for a confidently right prediction the top weights for the class outweigh
-those against it."""
+Notebook 01's cells ``lime-explain`` and ``lime-window`` (``helpers.explain_with_lime`` is the
+first, tests/test_lesson.py) are run here as written, on a small LSTM trained on the generated
+corpus: LIME's words are the vectorizer's tokens, a hidden word becomes ``[UNK]`` in a row of
+unchanged length, ``[UNK]`` is trained, the position table finds every word LIME lists, and for a
+confidently right prediction the top weights for the class outweigh, in sum, those against it."""
 
 from __future__ import annotations
 
@@ -68,17 +68,28 @@ def trained():
 
     helpers.notebook_setup(seed=0)
     data = helpers.load_data("synthetic", train_size=3000, test_size=200, seed=0)
-    vectorizer = layers.TextVectorization(standardize=helpers.standardize, split="whitespace",
-                                          output_sequence_length=25)
-    vectorizer.adapt(data.train_texts)
+    vectorizer, x_train, _ = helpers.vectorize(data.train_texts, data.test_texts, 25)   # rare words → [UNK]
     model = keras.Sequential([keras.Input(shape=(25,), dtype="int64"),
                               layers.Embedding(vectorizer.vocabulary_size(), 16),
                               layers.LSTM(16), layers.Dense(4, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(vectorizer(data.train_texts), data.train_labels, batch_size=32, epochs=4, verbose=0)
+    unk_before = model.layers[0].get_weights()[0][1].copy()
+    model.fit(x_train, data.train_labels, batch_size=32, epochs=4, verbose=0)
     text_input = keras.Input(shape=(), dtype="string")
     text_model = keras.Model(text_input, model(vectorizer(text_input)))
-    return text_model, data
+    return text_model, data, x_train, unk_before, model
+
+
+def test_lime_stand_in_for_a_hidden_word_is_trained(trained):
+    """A hidden word becomes [UNK]; rare training words map to it too, so its Embedding row trains
+    (with every training word in the vocabulary it never occurs and keeps its random start)."""
+    _, data, x_train, unk_before, model = trained
+    assert (x_train == 1).mean() > 0.001
+    embeddings = model.layers[0].get_weights()[0]
+    assert np.abs(embeddings[1] - unk_before).max() > 1e-3
+    unused = np.setdiff1d(np.arange(2, len(embeddings)), x_train)   # ids of the vocabulary past every cut
+    if len(unused):                                                 # never read: never moved (the contrast)
+        assert np.abs(embeddings[unused[0]]).max() <= 0.05
 
 
 def test_the_notebooks_lime_cells_on_a_confident_right_prediction(trained, capsys):
@@ -86,7 +97,7 @@ def test_the_notebooks_lime_cells_on_a_confident_right_prediction(trained, capsy
     from IPython.display import HTML
     from lime.lime_text import LimeTextExplainer
 
-    text_model, data = trained
+    text_model, data, *_ = trained
     probabilities = text_model.predict(np.array(data.test_texts, dtype=object), verbose=0)
     right = np.flatnonzero(probabilities.argmax(axis=1) == data.test_labels)
     index = int(right[probabilities[right].max(axis=1).argmax()])   # the surest right prediction
