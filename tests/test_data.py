@@ -179,6 +179,21 @@ def test_stratified_subsample_is_seeded_and_balanced():
     assert helpers.stratified_subsample(texts, labels, None)[0] is texts
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_subsample_keeps_the_row_asked_for_and_its_balance(seed):
+    from helpers.data import tutorial_text_row
+
+    labels = np.repeat(np.arange(4), 250)
+    texts = np.array([f"t{i}" for i in range(1000)], dtype=object)
+    texts[613] = helpers.config.TUTORIAL_TITLE + " United Airlines is moving ..."
+    assert tutorial_text_row(texts) == 613 and tutorial_text_row(texts[:600]) is None
+    kept, kept_labels = helpers.stratified_subsample(texts, labels, 40, seed=seed, keep=613)
+    plain, _ = helpers.stratified_subsample(texts, labels, 40, seed=seed)
+    assert texts[613] in kept and np.bincount(kept_labels).tolist() == [10] * 4
+    assert len(set(kept) ^ set(plain)) in (0, 2)       # at most one row swapped for it
+    assert list(kept) == sorted(kept, key=lambda t: list(texts).index(t))   # still in the data's order
+
+
 def test_load_data_sources(small_files):
     d = helpers.load_data("synthetic", train_size=400, test_size=80, seed=0)
     assert (d.source, d.n_train, d.n_test) == ("synthetic", 400, 80)
