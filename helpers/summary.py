@@ -47,7 +47,6 @@ def results_rows(all_metrics: dict) -> list[dict]:
             "number": a.number, "approach": a.name, "network": a.title,
             "test accuracy (this run)": acc,
             "published": a.published_accuracy,
-            "difference (points)": None if acc is None else round(100 * (acc - a.published_accuracy), 2),
             "macro F1": _num(m.get("macro_f1")),
             "data": m.get("data_source"),
             "train texts": _num(m.get("n_train")), "test texts": _num(m.get("n_test")),
