@@ -2,22 +2,23 @@
 
 The notebooks write the Keras, scikit-learn and LIME code they teach in their own cells; this
 package fetches and checks the data, checks parameters, prepares the run folder and saves into it,
-and builds the tables and figures that are not the lesson. ``import helpers`` imports TensorFlow and
-Keras (:mod:`helpers.tfsetup`) and registers :func:`standardize` with Keras, so a saved model whose
-vectorizer uses it loads with ``keras.saving.load_model``.
+and builds the tables and figures that are not the lesson.
 
-A process that never runs Keras (the series runner, which only checks parameters, data and files)
-sets ``HELPERS_IMPORT_KERAS=0`` before ``import helpers``: it then gets the plumbing without
-TensorFlow, whose import takes seconds, and without ``standardize``, ``tokenize_like_keras2``, the
-notebook set-up and notebook 07's ``SharedRun`` (:mod:`helpers.text`, :mod:`helpers.notebook`,
-:mod:`helpers.sharedrun`).
+``import helpers`` never imports TensorFlow or Keras: the names that need them (:func:`standardize`,
+:func:`tokenize_like_keras2`, :class:`SharedRun`) load on first use (PEP 562), and
+:func:`notebook_setup` imports TensorFlow quietly. :func:`standardize` is registered with Keras when
+its module loads: on first use of the name, in :func:`notebook_setup`, or at ``import helpers`` when
+Keras is already imported. So a saved model whose vectorizer uses it loads with
+``keras.saving.load_model(path, custom_objects={"helpers>standardize": helpers.standardize})``.
 """
 
 from __future__ import annotations
 
-import os
+import importlib
+import sys
 
-from . import config, corpus, data, evaluation, explain, files, kernel, params, recipes, summary, synthetic
+from . import config, corpus, data, evaluation, explain, files, kernel, notebook, params, recipes, summary, synthetic
+from . import tfsetup
 from .config import (APPROACHES, BATCH_SIZE, CLASS_NAMES, EPOCHS, FURTHER_RECOMMENDATIONS, Approach,
                      get_approach)
 from .corpus import NewsData
@@ -29,6 +30,7 @@ from .explain import save_explanation_html
 from .files import (DEFAULT_RUN_FOLDER, OutputDirError, in_run_folder, prepare_output_dir, save_figure,
                     save_run_figure, write_json)
 from .kernel import check_kernel
+from .notebook import compare_with_published, describe_device, notebook_setup, set_seed
 from .params import PARAMETER_NAMES, ParameterError, check_parameters, validate_parameters
 from .runlock import RunFolderBusy
 from .recipes import (best_recipe, plot_recipes, recipe_record, recipes_summary, recipes_table,
@@ -37,8 +39,28 @@ from .summary import (other_metrics_frame, results_html, results_markdown, resul
                       split_metrics)
 from .synthetic import make_synthetic_news
 
-if os.environ.get("HELPERS_IMPORT_KERAS", "1") != "0":
-    from . import notebook, text, tfsetup  # tfsetup first (via text): TensorFlow's environment, then the import
-    from .notebook import compare_with_published, describe_device, notebook_setup, set_seed
-    from .sharedrun import SharedRun
-    from .text import standardize, tokenize_like_keras2
+_LAZY = {
+    "standardize": "text",
+    "tokenize_like_keras2": "text",
+    "SharedRun": "sharedrun",
+    "text": None,
+    "sharedrun": None,
+}
+"""Names whose module imports Keras: name -> its module (None: the name is a module of its own)."""
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(f".{_LAZY[name] or name}", __name__)
+    value = module if _LAZY[name] is None else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+if "keras" in sys.modules:  # Keras is loaded already: register helpers.standardize with it now
+    from . import text

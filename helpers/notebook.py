@@ -10,11 +10,13 @@ from .data import AG_NEWS_SIZES
 
 
 def notebook_setup(seed: int | None = None) -> None:
-    """Prepare a notebook: TensorFlow's Python logs quiet (:func:`helpers.tfsetup.quiet_logs`), its
-    CPU threads tuned for LSTMs (:func:`helpers.tfsetup.tune_cpu_threads`), plots as PNG images,
-    tidy tables; with ``seed`` given, also :func:`set_seed`."""
+    """Prepare a notebook: TensorFlow imported with its logs quiet (:func:`helpers.tfsetup.quiet_logs`),
+    its CPU threads tuned for LSTMs (:func:`helpers.tfsetup.tune_cpu_threads`), :func:`helpers.standardize`
+    registered with Keras (saved models that use it load), plots as PNG images, tidy tables; with
+    ``seed`` given, also :func:`set_seed`."""
     tfsetup.quiet_logs()
     tfsetup.tune_cpu_threads()
+    from . import text  # noqa: F401 - registers helpers.standardize with Keras
     import matplotlib
 
     try:
