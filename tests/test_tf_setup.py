@@ -50,7 +50,8 @@ def _fresh_process(setting: str | None) -> tuple[dict, str]:
             " tf.config.threading.get_inter_op_parallelism_threads()]\n"
             "print(json.dumps({'imported': imported, 'lazy': lazy, 'after_setup': threads,"
             " 'gpu': bool(tf.config.list_physical_devices('GPU')), 'device': helpers.describe_device(),"
-            " 'registered': keras.saving.get_registered_object('helpers>standardize') is not None}))")
+            " 'registered': keras.saving.get_registered_object('helpers>standardize') is not None,"
+            " 'unresolved': [n for n in dir(helpers) if not hasattr(helpers, n)]}))")
     r = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -62,6 +63,7 @@ def test_import_is_light_and_notebook_setup_is_quiet_tunes_threads_and_registers
     assert got["imported"] == []  # import helpers: no TensorFlow, no Keras
     assert got["lazy"] == ["standardize", "SharedRun", "tokenize_like_keras2"]  # yet every name is listed
     assert got["registered"]  # notebook_setup: a saved model using helpers.standardize loads
+    assert got["unresolved"] == []  # every name helpers lists loads
     for noise in ("oneDNN", "cuda", "absl", "I0000", "W0000", "E0000"):
         assert noise not in stderr, stderr
     if got["gpu"]:
