@@ -8,25 +8,9 @@ import os
 import threading
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the xdist_group marks
-def pytest_collection_modifyitems(config, items):
-    """Tests that share a module-scoped fixture (the quick series, JupyterLab and Chromium, a Dask
-    cluster) go to one worker: ``./run_tests.sh`` runs ``--dist loadgroup``, which keeps an
-    ``xdist_group`` on one worker and hands every other test to whichever worker is free. Handing out
-    single tests balances the two workers by itself; grouping only what shares an expensive fixture
-    keeps that fixture from being built once per worker (or again each time a worker comes back to
-    its module)."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        defs = info.name2fixturedefs.values() if info is not None else ()
-        if any(d[-1].scope == "module" for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 ROWS = [
