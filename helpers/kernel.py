@@ -22,21 +22,32 @@ PROJECT = "lstm-agnews-helpers"
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 """pyproject.toml, where this package runs from a checkout; elsewhere the installed metadata is read."""
 
-NAMES = {"tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy", "matplotlib": "Matplotlib",
-         "lime": "LIME"}
+NAMES = {"tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy", "matplotlib": "Matplotlib", "lime": "LIME"}
 """How the message names a distribution (others by their own name)."""
 
 ALTERNATIVES = {"tensorflow": ("tensorflow-cpu", "tensorflow-macos")}
 """Distributions that provide the same package under another name."""
 
-LOCAL_TODO = ("pick the kernel 'LSTM AG News' in Kernel > Change Kernel, or run ./setup.sh and open the "
-              "notebooks with .venv/bin/jupyter lab.")
-COLAB_TODO = ("choose the latest Colab runtime version (Runtime > Change runtime type) and run the "
-              "notebook again; the series uses Colab's own TensorFlow and Keras.")
+LOCAL_TODO = (
+    "pick the kernel 'LSTM AG News' in Kernel > Change Kernel, or run ./setup.sh and open the "
+    "notebooks with .venv/bin/jupyter lab."
+)
+COLAB_TODO = (
+    "choose the latest Colab runtime version (Runtime > Change runtime type) and run the "
+    "notebook again; the series uses Colab's own TensorFlow and Keras."
+)
 
 _ORDER = {">=": 0, ">": 0, "~=": 0, "==": 0, "===": 0, "<": 1, "<=": 1, "!=": 2}
-_WORDS = {">=": "{} or later", ">": "after {}", "<": "before {}", "<=": "up to {}", "!=": "not {}",
-          "~=": "compatible with {}", "==": "{}", "===": "{}"}
+_WORDS = {
+    ">=": "{} or later",
+    ">": "after {}",
+    "<": "before {}",
+    "<=": "up to {}",
+    "!=": "not {}",
+    "~=": "compatible with {}",
+    "==": "{}",
+    "===": "{}",
+}
 
 
 def declared() -> tuple[SpecifierSet, list[Requirement]]:

@@ -49,8 +49,11 @@ def native_stderr_captured(what: str):
             os.dup2(saved, 2)
             capture.seek(0)
             text = capture.read().decode("utf-8", "replace").rstrip()
-            sys.stderr.write(f"helpers: {what} failed; what it printed on standard error:\n{text}\n"
-                             if text else f"helpers: {what} failed (it printed nothing on standard error)\n")
+            sys.stderr.write(
+                f"helpers: {what} failed; what it printed on standard error:\n{text}\n"
+                if text
+                else f"helpers: {what} failed (it printed nothing on standard error)\n"
+            )
             raise
         finally:
             sys.stderr.flush()
@@ -107,8 +110,10 @@ def tune_cpu_threads() -> tuple[int, int] | None:
     """
     import tensorflow as tf
 
-    if (tf.config.threading.get_intra_op_parallelism_threads(),
-            tf.config.threading.get_inter_op_parallelism_threads()) != (0, 0):
+    if (
+        tf.config.threading.get_intra_op_parallelism_threads(),
+        tf.config.threading.get_inter_op_parallelism_threads(),
+    ) != (0, 0):
         return None
     setting = thread_setting(has_gpu=bool(tf.config.list_physical_devices("GPU")))
     if setting is None:

@@ -14,14 +14,26 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 ROWS = [
-    ('3', 'Wall St. Bears Claw Back Into the Black (Reuters)', 'Reuters - Short-sellers, Wall Street\'s dwindling\\band of ultra-cynics, are seeing green again.'),
-    ('4', 'Google IPO faces Playboy slip-up', 'The bidding gets underway in Google\'s much-anticipated IPO, despite a Playboy interview.'),
-    ('2', 'Phelps wins gold', 'Michael Phelps won the 200-meter butterfly, his fourth gold medal in Athens.'),
-    ('1', 'Iraq talks resume', 'Talks on the future of Iraq resumed in Baghdad on Monday, officials said.'),
-    ('1', 'UN "concerned" over Sudan', 'The United Nations said it was "deeply concerned", adding: more troops needed.'),
-    ('2', 'Yankees beat Red Sox', 'The Yankees beat the Red Sox 5-3 in a tense game at the stadium.'),
-    ('3', 'Oil prices rise', 'Crude oil prices rose to a record high on Tuesday.'),
-    ('4', 'Linux gains fans', 'More companies are moving servers to Linux, analysts say.'),
+    (
+        "3",
+        "Wall St. Bears Claw Back Into the Black (Reuters)",
+        "Reuters - Short-sellers, Wall Street's dwindling\\band of ultra-cynics, are seeing green again.",
+    ),
+    (
+        "4",
+        "Google IPO faces Playboy slip-up",
+        "The bidding gets underway in Google's much-anticipated IPO, despite a Playboy interview.",
+    ),
+    ("2", "Phelps wins gold", "Michael Phelps won the 200-meter butterfly, his fourth gold medal in Athens."),
+    ("1", "Iraq talks resume", "Talks on the future of Iraq resumed in Baghdad on Monday, officials said."),
+    (
+        "1",
+        'UN "concerned" over Sudan',
+        'The United Nations said it was "deeply concerned", adding: more troops needed.',
+    ),
+    ("2", "Yankees beat Red Sox", "The Yankees beat the Red Sox 5-3 in a tense game at the stadium."),
+    ("3", "Oil prices rise", "Crude oil prices rose to a record high on Tuesday."),
+    ("4", "Linux gains fans", "More companies are moving servers to Linux, analysts say."),
 ]
 
 
@@ -99,8 +111,11 @@ def child_env() -> dict:
     virtual environment first on PATH (papermill's kernel), TensorFlow's C++ logs off."""
     import sys
 
-    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
 
 
 def real_data_dir() -> Path | None:

@@ -36,13 +36,15 @@ def kernel_cell() -> str:
 def fake_distribution(folder: Path, name: str, version: str, *lines: str) -> None:
     info = folder / f"{name.replace('-', '_')}-{version}.dist-info"
     info.mkdir(parents=True)
-    (info / "METADATA").write_text("\n".join(["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
-                                             *lines]) + "\n")
+    (info / "METADATA").write_text(
+        "\n".join(["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", *lines]) + "\n"
+    )
 
 
 def test_the_first_cell_passes_in_this_kernel(tmp_path):
-    r = subprocess.run([sys.executable, "-c", kernel_cell()], cwd=REPO / "notebooks", capture_output=True,
-                       text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", kernel_cell()], cwd=REPO / "notebooks", capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout == ""
 
@@ -53,13 +55,20 @@ def test_a_too_old_keras_stops_the_first_cell_before_keras_is_imported(tmp_path)
     for name, version in {"keras": "2.15.0", "tensorflow": "2.15.1"}.items():
         fake_distribution(tmp_path / "site", name, version)
     code = kernel_cell() + "\nprint('passed')"
-    r = subprocess.run([sys.executable, "-c", code], cwd=REPO / "notebooks", capture_output=True, text=True,
-                       timeout=120, env={**os.environ, "PYTHONPATH": str(tmp_path / "site")})
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO / "notebooks",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
+    )
     assert r.returncode != 0 and "passed" not in r.stdout
     assert r.stderr.strip().splitlines()[-1] == (
         "ImportError: This kernel has TensorFlow 2.15.1 and Keras 2.15.0; the series needs TensorFlow 2.19 "
         f"or later, before 2.22 and Keras 3.10 or later, before 4: {LOCAL_TODO} and open the notebooks "
-        "with .venv/bin/jupyter lab.")
+        "with .venv/bin/jupyter lab."
+    )
     assert "keras" not in "".join(line for line in r.stderr.splitlines() if line.startswith("  File")), r.stderr
 
 
@@ -72,15 +81,21 @@ def test_a_missing_package_is_named(monkeypatch):
         return real(name)
 
     monkeypatch.setattr(kernel.importlib.metadata, "version", version)
-    with pytest.raises(ImportError, match=re.escape("This kernel has no LIME; the series needs LIME 0.2.0.1 "
-                                                    f"or later, before 0.3: {LOCAL_TODO}")):
+    with pytest.raises(
+        ImportError,
+        match=re.escape(f"This kernel has no LIME; the series needs LIME 0.2.0.1 or later, before 0.3: {LOCAL_TODO}"),
+    ):
         kernel.check_kernel()
 
 
 def test_an_unsupported_python_is_named_and_colab_gets_its_own_advice(monkeypatch):
     monkeypatch.setattr(sys, "version_info", (3, 14, 0, "final", 0))
-    with pytest.raises(ImportError, match=re.escape("This kernel has Python 3.14.0; the series needs Python "
-                                                    f"3.11 or later, before 3.14: {LOCAL_TODO}")):
+    with pytest.raises(
+        ImportError,
+        match=re.escape(
+            f"This kernel has Python 3.14.0; the series needs Python 3.11 or later, before 3.14: {LOCAL_TODO}"
+        ),
+    ):
         kernel.check_kernel()
     monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
     with pytest.raises(ImportError) as error:
@@ -92,19 +107,29 @@ def test_the_ranges_are_pyproject_tomls(tmp_path, monkeypatch):
     """Another pyproject.toml beside the package: its ranges are the ones checked."""
     numpy = kernel.installed_version("numpy")
     pyproject = tmp_path / "pyproject.toml"
-    pyproject.write_text('[project]\nrequires-python = ">=3.11"\ndependencies = [\n  "numpy>=99.1",\n'
-                         '  "pandas>=0.1",\n  "not-installed-here>=1; python_version < \'3\'",\n]\n')
+    pyproject.write_text(
+        '[project]\nrequires-python = ">=3.11"\ndependencies = [\n  "numpy>=99.1",\n'
+        '  "pandas>=0.1",\n  "not-installed-here>=1; python_version < \'3\'",\n]\n'
+    )
     monkeypatch.setattr(kernel, "PYPROJECT", pyproject)
-    with pytest.raises(ImportError, match=re.escape(f"This kernel has NumPy {numpy}; the series needs NumPy "
-                                                    "99.1 or later: ")):
+    with pytest.raises(
+        ImportError, match=re.escape(f"This kernel has NumPy {numpy}; the series needs NumPy 99.1 or later: ")
+    ):
         kernel.check_kernel()
 
 
 def test_without_pyproject_the_installed_metadata_is_read(tmp_path, monkeypatch):
     """An installed project (no pyproject.toml beside the package): its Requires-Python and runtime
     Requires-Dist, extras left out."""
-    fake_distribution(tmp_path, kernel.PROJECT, "1.0.0", "Requires-Python: >=3.11,<3.99",
-                      "Requires-Dist: numpy>=99.1", "Provides-Extra: test", 'Requires-Dist: absent-one; extra == "test"')
+    fake_distribution(
+        tmp_path,
+        kernel.PROJECT,
+        "1.0.0",
+        "Requires-Python: >=3.11,<3.99",
+        "Requires-Dist: numpy>=99.1",
+        "Provides-Extra: test",
+        'Requires-Dist: absent-one; extra == "test"',
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(kernel, "PYPROJECT", tmp_path / "absent" / "pyproject.toml")
     python, requirements = kernel.declared()
@@ -128,14 +153,20 @@ def test_every_mention_of_the_projects_address_agrees():
     mentions = {}
     files = [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md")), *NOTEBOOKS]
     for path in files:
-        text = path.read_text() if path.suffix == ".md" else \
-            "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
-        for repo in re.findall(r"(?:github\.com|colab\.research\.google\.com/github)/([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/\s\"')\]]|$)",
-                               text):
+        text = (
+            path.read_text()
+            if path.suffix == ".md"
+            else "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+        )
+        for repo in re.findall(
+            r"(?:github\.com|colab\.research\.google\.com/github)/([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/\s\"')\]]|$)", text
+        ):
             if repo not in OTHER_PROJECTS:
                 mentions.setdefault(repo, set()).add(path.relative_to(REPO).as_posix())
     assert set(mentions) == {project}, mentions
     assert {f"notebooks/{p.name}" for p in NOTEBOOKS} | {"README.md"} <= mentions[project]
     readme = (REPO / "README.md").read_text()
-    for path in NOTEBOOKS:   # an Open-in-Colab link for every notebook
-        assert f"https://colab.research.google.com/github/{project}/blob/main/notebooks/{path.name}" in readme, path.name
+    for path in NOTEBOOKS:  # an Open-in-Colab link for every notebook
+        assert f"https://colab.research.google.com/github/{project}/blob/main/notebooks/{path.name}" in readme, (
+            path.name
+        )

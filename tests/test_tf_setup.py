@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import child_env
 
 from helpers.tfsetup import THREADS_VARIABLE, thread_setting
-
-from conftest import child_env
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,18 +41,19 @@ def _fresh_process(setting: str | None) -> tuple[dict, str]:
     env = {k: v for k, v in child_env().items() if k not in (THREADS_VARIABLE, "TF_CPP_MIN_LOG_LEVEL")}
     if setting is not None:
         env[THREADS_VARIABLE] = setting
-    code = ("import json, sys\nimport helpers\n"
-            "imported = sorted({'tensorflow', 'keras', 'helpers.text', 'helpers.sharedrun'} & set(sys.modules))\n"
-            "lazy = [n for n in ('standardize', 'SharedRun', 'tokenize_like_keras2') if n in dir(helpers)]\n"
-            "helpers.notebook_setup()\nimport keras, tensorflow as tf\n"
-            "threads = [tf.config.threading.get_intra_op_parallelism_threads(),"
-            " tf.config.threading.get_inter_op_parallelism_threads()]\n"
-            "print(json.dumps({'imported': imported, 'lazy': lazy, 'after_setup': threads,"
-            " 'gpu': bool(tf.config.list_physical_devices('GPU')), 'device': helpers.describe_device(),"
-            " 'registered': keras.saving.get_registered_object('helpers>standardize') is not None,"
-            " 'unresolved': [n for n in dir(helpers) if not hasattr(helpers, n)]}))")
-    r = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
-                       timeout=300)
+    code = (
+        "import json, sys\nimport helpers\n"
+        "imported = sorted({'tensorflow', 'keras', 'helpers.text', 'helpers.sharedrun'} & set(sys.modules))\n"
+        "lazy = [n for n in ('standardize', 'SharedRun', 'tokenize_like_keras2') if n in dir(helpers)]\n"
+        "helpers.notebook_setup()\nimport keras, tensorflow as tf\n"
+        "threads = [tf.config.threading.get_intra_op_parallelism_threads(),"
+        " tf.config.threading.get_inter_op_parallelism_threads()]\n"
+        "print(json.dumps({'imported': imported, 'lazy': lazy, 'after_setup': threads,"
+        " 'gpu': bool(tf.config.list_physical_devices('GPU')), 'device': helpers.describe_device(),"
+        " 'registered': keras.saving.get_registered_object('helpers>standardize') is not None,"
+        " 'unresolved': [n for n in dir(helpers) if not hasattr(helpers, n)]}))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(r.stdout.strip().splitlines()[-1]), r.stderr
 
@@ -97,8 +97,9 @@ def _run_with_fake_tensorflow(tmp_path, failure: str, code: str, **env_extra):
     (package / "__init__.py").write_text(_FAKE_TENSORFLOW.format(failure=failure))
     env = {**child_env(), "PYTHONPATH": str(tmp_path / "fake"), **env_extra}
     env.pop("PYTHONFAULTHANDLER", None)
-    return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 SETUP = "import helpers\nprint('imported helpers', flush=True)\nhelpers.notebook_setup()"
