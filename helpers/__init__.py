@@ -98,7 +98,7 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_NAMES, *_MODULE_OF})
+    return sorted({*_NAMES, *_MODULE_OF})
 
 
 if "keras" in sys.modules:  # Keras is loaded already: register helpers.standardize with it now
