@@ -1,99 +1,73 @@
-"""Whether a notebook's kernel can run the series; on Colab, first install what Colab lacks.
+"""Whether this kernel can run the series: Python and the runtime requirements within the ranges the
+project declares (pyproject.toml's ``[project]``, the one place they are written).
 
-Every notebook's first code cell runs this file with :func:`runpy.run_path` and calls
-:func:`check_kernel`. It is not imported as ``helpers.kernel``: importing ``helpers`` imports Keras,
-which on a kernel with a too-old Keras or TensorFlow would fail first, deep inside Keras. So this
-file uses the standard library only and parses on Python 3.8 and later; it reads versions from the
-installed packages' metadata (importing nothing heavy) and compares them with the ranges the
-project declares (``pyproject.toml``, the one place they are written).
+Every notebook's first code cell calls :func:`check_kernel` right after ``import helpers``, which
+imports nothing heavy (:mod:`helpers`), so the check speaks before a too-old Keras fails deep inside.
+This module reads versions from the installed packages' metadata, importing none of them.
 """
 
 from __future__ import annotations
 
-import importlib
 import importlib.metadata
-import importlib.util
-import re
-import subprocess
 import sys
 from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 PROJECT = "lstm-agnews-helpers"
 """The project's distribution name (pyproject.toml's ``[project] name``)."""
 
-ROOT = Path(__file__).resolve().parent.parent
-"""The project's folder when this file runs from a checkout (pyproject.toml is there)."""
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+"""pyproject.toml, where this package runs from a checkout; elsewhere the installed metadata is read."""
 
-NAMES = {"tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy", "matplotlib": "Matplotlib",
-         "lime": "LIME"}
-"""How the messages name a distribution (others by their own name)."""
+NAMES = {"tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy", "matplotlib": "Matplotlib", "lime": "LIME"}
+"""How the message names a distribution (others by their own name)."""
 
-IMPORT_NAMES = {"scikit-learn": "sklearn"}
-"""Import names that differ from the distribution's name."""
-
-DISTRIBUTIONS = {"tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos")}
+ALTERNATIVES = {"tensorflow": ("tensorflow-cpu", "tensorflow-macos")}
 """Distributions that provide the same package under another name."""
 
-LOCAL_TODO = ("pick the kernel 'LSTM AG News' in Kernel > Change Kernel, or run ./setup.sh and open the "
-              "notebooks with .venv/bin/jupyter lab.")
-COLAB_TODO = ("this Colab runtime is older than the series supports: choose the latest runtime version "
-              "(Runtime > Change runtime type) and run the notebook again. The series uses Colab's own "
-              "TensorFlow and Keras and never replaces them.")
+LOCAL_TODO = (
+    "pick the kernel 'LSTM AG News' in Kernel > Change Kernel, or run ./setup.sh and open the "
+    "notebooks with .venv/bin/jupyter lab."
+)
+COLAB_TODO = (
+    "choose the latest Colab runtime version (Runtime > Change runtime type) and run the "
+    "notebook again; the series uses Colab's own TensorFlow and Keras."
+)
+
+_ORDER = {">=": 0, ">": 0, "~=": 0, "==": 0, "===": 0, "<": 1, "<=": 1, "!=": 2}
+_WORDS = {
+    ">=": "{} or later",
+    ">": "after {}",
+    "<": "before {}",
+    "<=": "up to {}",
+    "!=": "not {}",
+    "~=": "compatible with {}",
+    "==": "{}",
+    "===": "{}",
+}
 
 
-def declared() -> tuple[str, list[str]]:
-    """The Python range and the runtime requirements the project declares: from pyproject.toml
-    where this file runs from a checkout, else from the installed project's metadata."""
-    pyproject = ROOT / "pyproject.toml"
-    if pyproject.is_file():
-        text = pyproject.read_text(encoding="utf-8")
-        python = re.search(r'^requires-python\s*=\s*"([^"]+)"', text, re.M).group(1)
-        block = re.search(r"^dependencies\s*=\s*\[(.*?)^\]", text, re.M | re.S).group(1)
-        return python, re.findall(r'^\s*"([^"]+)"', block, re.M)
-    meta = importlib.metadata.metadata(PROJECT)
-    requirements = [r for r in (meta.get_all("Requires-Dist") or []) if "extra ==" not in r]
-    return meta["Requires-Python"], requirements
+def declared() -> tuple[SpecifierSet, list[Requirement]]:
+    """The Python range and the runtime requirements the project declares: pyproject.toml's where it
+    is beside this package, else the installed distribution's metadata (extras left out)."""
+    if PYPROJECT.is_file():
+        import tomllib
 
-
-def split_requirement(requirement: str) -> tuple[str, str]:
-    """``"keras>=3.10,<4"`` -> ``("keras", ">=3.10,<4")`` (name lower-cased, extras and markers dropped)."""
-    match = re.match(r"\s*([A-Za-z0-9._-]+)\s*(?:\[[^\]]*\])?\s*\(?([^;)]*)", requirement)
-    return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
-
-
-def _release(version: str) -> tuple[int, ...]:
-    return tuple(int(re.match(r"\d*", part).group() or 0) for part in version.split("+")[0].split("."))
-
-
-def satisfies(version: str, specifier: str) -> bool:
-    """Whether ``version`` (e.g. ``"2.19.1"``) lies in ``specifier`` (e.g. ``">=2.19,<2.22"``), comparing
-    release numbers (enough for the ranges pyproject.toml declares)."""
-    have = _release(version)
-    for clause in filter(None, specifier.split(",")):
-        op, bound = re.match(r"(~=|==|!=|<=|>=|<|>)?(.*)", clause).groups()
-        want = _release(bound.rstrip(".*"))
-        width = max(len(have), len(want))
-        a, b = have + (0,) * (width - len(have)), want + (0,) * (width - len(want))
-        ok = {">=": a >= b, "<=": a <= b, ">": a > b, "<": a < b, "!=": a != b,
-              "~=": a >= b and have[:len(want) - 1] == want[:-1]}.get(op or "==", a == b)
-        if not ok:
-            return False
-    return True
-
-
-def in_words(specifier: str) -> str:
-    """``">=3.10,<4"`` -> ``"3.10 or later, before 4"``."""
-    words = {">=": "{} or later", "<": "before {}", "<=": "up to {}", ">": "after {}", "==": "{}", "!=": "not {}"}
-    parts = []
-    for clause in filter(None, specifier.split(",")):
-        op, bound = re.match(r"(~=|==|!=|<=|>=|<|>)?(.*)", clause).groups()
-        parts.append(words.get(op or "==", "{}").format(bound))
-    return ", ".join(parts)
+        project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+        python, requirements = project["requires-python"], project["dependencies"]
+    else:
+        python = importlib.metadata.metadata(PROJECT)["Requires-Python"] or ""
+        requirements = importlib.metadata.requires(PROJECT) or []
+    parsed = [Requirement(r) for r in requirements]
+    return SpecifierSet(python), [r for r in parsed if r.marker is None or r.marker.evaluate({"extra": ""})]
 
 
 def installed_version(name: str) -> str | None:
-    """The installed version of a distribution (read from its metadata, not imported), or None."""
-    for dist in DISTRIBUTIONS.get(name, (name,)):
+    """The installed version of a distribution (from its metadata, not imported), or None."""
+    for dist in (name, *ALTERNATIVES.get(name, ())):
         try:
             return importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
@@ -101,77 +75,47 @@ def installed_version(name: str) -> str | None:
     return None
 
 
-def python_version() -> str:
-    return "%d.%d.%d" % tuple(sys.version_info[:3])
+def in_words(specifier: SpecifierSet) -> str:
+    """``>=3.10,<4`` -> ``"3.10 or later, before 4"``."""
+    clauses = sorted(specifier, key=lambda s: (_ORDER.get(s.operator, 3), s.version))
+    return ", ".join(_WORDS.get(s.operator, s.operator + "{}").format(s.version) for s in clauses)
 
 
-def out_of_range() -> list[tuple[str, str, str]]:
-    """(what, version found, versions needed) for Python and each installed runtime requirement
-    outside the declared range."""
+def _within(version: str, specifier: SpecifierSet) -> bool:
+    try:
+        return specifier.contains(Version(version), prereleases=True)
+    except InvalidVersion:
+        return False
+
+
+def problems() -> list[tuple[str, str | None, SpecifierSet]]:
+    """``(what, version found or None when missing, versions needed)`` for Python and each runtime
+    requirement that is missing or outside its declared range."""
     python, requirements = declared()
-    wrong = []
-    if not satisfies(python_version(), python):
-        wrong.append(("Python", python_version(), python))
+    found = "%d.%d.%d" % tuple(sys.version_info[:3])
+    wrong = [] if _within(found, python) else [("Python", found, python)]
     for requirement in requirements:
-        name, specifier = split_requirement(requirement)
-        version = installed_version(name)
-        if version is not None and not satisfies(version, specifier):
-            wrong.append((NAMES.get(name, name), version, specifier))
+        version = installed_version(requirement.name)
+        if version is None or not _within(version, requirement.specifier):
+            wrong.append((NAMES.get(requirement.name.lower(), requirement.name), version, requirement.specifier))
     return wrong
-
-
-def missing() -> list[str]:
-    """The runtime requirements (as declared) whose package this kernel cannot import."""
-    _, requirements = declared()
-    return [r for r in requirements
-            if importlib.util.find_spec(IMPORT_NAMES.get(split_requirement(r)[0], split_requirement(r)[0])) is None]
 
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def install_what_colab_lacks(lacking: list[str]) -> None:
-    """Install this project (editable, without its dependencies: Colab's own TensorFlow, Keras,
-    IPython and the rest stay as they are) and the declared requirements Colab lacks."""
-    pip = [sys.executable, "-m", "pip", "install", "-q"]
-    if installed_version(PROJECT) is None:
-        print(f"Installing this project from {ROOT} (pip install --no-deps -e .)")
-        subprocess.run(pip + ["--no-deps", "-e", str(ROOT)], check=True)
-    if lacking:
-        print(f"Installing what Colab lacks: {', '.join(lacking)}")
-        subprocess.run(pip + lacking, check=True)
-    importlib.invalidate_caches()
-
-
-def check_versions(todo: str = LOCAL_TODO) -> None:
-    """Raise ``ImportError`` naming the versions found and those needed when Python or an installed
-    runtime requirement lies outside the declared ranges; ``todo`` says what to do."""
-    wrong = out_of_range()
-    if wrong:
-        found = _and([f"{what} {version}" for what, version, _ in wrong])
-        needed = _and([f"{what} {in_words(specifier)}" for what, _, specifier in wrong])
-        raise ImportError(f"This kernel has {found}; the series needs {needed}: {todo}")
-
-
-def check_kernel(colab: bool | None = None) -> None:
+def check_kernel() -> None:
     """Stop, with one message, unless this kernel can run the series: Python, TensorFlow, Keras and
-    the other runtime requirements within the ranges pyproject.toml declares, and all of them there.
+    the other runtime requirements installed and within the declared ranges.
 
-    On Colab (``google.colab`` imported), the versions are checked first, then what Colab lacks is
-    installed (:func:`install_what_colab_lacks`). Raises ``ImportError`` naming the versions found
-    and those needed, or ``ModuleNotFoundError`` naming the missing packages.
+    Raises ``ImportError`` naming what was found (``no LIME`` for a missing package), what the series
+    needs, and what to do: locally, pick the project's kernel or run ``./setup.sh``; on Colab
+    (``google.colab`` imported), take a newer runtime.
     """
-    if colab is None:
-        colab = "google.colab" in sys.modules
-    todo = COLAB_TODO if colab else LOCAL_TODO
-    check_versions(todo)
-    lacking = missing()
-    if colab and (lacking or installed_version(PROJECT) is None):
-        install_what_colab_lacks(lacking)
-        lacking = missing()
-    if lacking:
-        names = ", ".join(IMPORT_NAMES.get(n, n) for n in (split_requirement(r)[0] for r in lacking))
-        if colab:
-            todo = "installing them did not make them importable (see pip's messages above): run this cell again."
-        raise ModuleNotFoundError(f"This kernel lacks the project's packages ({names}): {todo}")
+    wrong = problems()
+    if wrong:
+        found = _and([f"{what} {version}" if version else f"no {what}" for what, version, _ in wrong])
+        needed = _and([f"{what} {in_words(specifier)}" if specifier else what for what, _, specifier in wrong])
+        todo = COLAB_TODO if "google.colab" in sys.modules else LOCAL_TODO
+        raise ImportError(f"This kernel has {found}; the series needs {needed}: {todo}")

@@ -26,7 +26,6 @@ from .files import in_run_folder, run_folder
 RECIPE_NETWORK = dict(embed_len=25, lstm_units=[50], bidirectional=False)
 """The network every recipe trains: approach 2's (Embedding(25) → LSTM(50) → Dense(4))."""
 
-NOTEBOOK_02 = config.APPROACHES[2].name
 BASELINE = "tfidf_logreg"
 
 
@@ -75,51 +74,6 @@ def recipe_record(name: str, settings: dict, history: dict, seconds: float, prob
             "val accuracy": round(float(val_acc), 4), "test accuracy": round(test_acc, 4),
             "fit s": round(float(seconds), 1), "settings": dict(settings),
             "history": history, "probabilities": probabilities}
-
-
-def reuse_notebook_02(output_dir, params: dict, data, test_texts):
-    """Notebook 02's run, standing in for notebook 07's ``tutorial`` recipe, when it is the same run.
-
-    The tutorial recipe is approach 2's network with the tutorial's settings; notebook 02 trains
-    exactly that on the same texts and the same validation slice (same split, same seed). When
-    ``output_dir`` holds notebook 02's metrics and model from a run with the same data (source,
-    sizes, seed) and the same settings (``params["max_tokens"]`` tokens, embedding 25, LSTM 50,
-    ``min(5, epochs)`` epochs, ``batch_size``), its saved raw-text model is scored on
-    ``test_texts`` instead of training the recipe again.
-
-    Returns:
-        ``(history, fit_seconds, test_probabilities)`` as notebook 07's ``train_recipe`` returns
-        them, or None when there is no matching run (then the recipe is trained).
-    """
-    folder = run_folder(output_dir)
-    metrics_file = folder / "metrics" / f"{NOTEBOOK_02}.json"
-    model_file = folder / "models" / f"{NOTEBOOK_02}.keras"
-    if not (metrics_file.is_file() and model_file.is_file()):
-        return None
-    try:
-        m = json.loads(metrics_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    same = (
-        m.get("data_source") == data.source
-        and m.get("n_train", 0) + m.get("n_val", 0) == len(data.train_labels)
-        and m.get("n_test") == len(data.test_labels)
-        and m.get("seed") == params.get("seed")
-        and m.get("epochs") == min(config.EPOCHS, params.get("epochs", config.EPOCHS))
-        and m.get("batch_size") == params.get("batch_size")
-        and m.get("max_tokens") == params.get("max_tokens")
-        and m.get("embed_len") == RECIPE_NETWORK["embed_len"]
-        and m.get("lstm_units") == RECIPE_NETWORK["lstm_units"]
-        and not m.get("bidirectional")
-        and bool(m.get("history", {}).get("val_accuracy"))
-    )
-    if not same:
-        return None
-    from .tfsetup import keras
-
-    model = keras.saving.load_model(model_file, compile=False)
-    probabilities = model.predict(np.asarray(test_texts, dtype=object), batch_size=1024, verbose=0)
-    return m["history"], float(m.get("fit_seconds", 0.0)), probabilities
 
 
 def recipes_table(results: dict, baseline: dict | None, y_test):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .tfsetup import keras, tf
+import keras
+import tensorflow as tf
 
 KERAS2_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 """The characters the Keras 2 Tokenizer replaced with spaces (its default ``filters``)."""
@@ -33,8 +34,9 @@ def standardize(texts):
     """Lower-case and replace the Keras 2 filter characters with spaces (a string tensor, any shape).
 
     Use it as ``keras.layers.TextVectorization(standardize=helpers.standardize, ...)``. It is
-    registered with Keras as ``"helpers>standardize"``, so a ``.keras`` file whose vectorizer uses
-    it loads with ``keras.saving.load_model`` after ``import helpers`` (and, without ``helpers``,
-    fails with ``Could not locate function 'helpers>standardize'``).
+    registered with Keras as ``"helpers>standardize"`` when this module loads, so a ``.keras`` file
+    whose vectorizer uses it loads with ``keras.saving.load_model(path, custom_objects={
+    "helpers>standardize": helpers.standardize})`` (without it, Keras fails with ``Could not locate
+    function 'helpers>standardize'``).
     """
     return tf.strings.regex_replace(tf.strings.lower(texts, encoding="utf-8"), _FILTER_REGEX, " ")

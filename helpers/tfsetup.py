@@ -1,19 +1,21 @@
-"""TensorFlow and Keras for the notebooks: imported once, quietly, and tuned on request.
+"""TensorFlow and Keras for the notebooks: imported quietly on request, and tuned.
 
-Importing this module (``import helpers`` does) imports TensorFlow and Keras with
-``TF_CPP_MIN_LOG_LEVEL=3`` and ``KERAS_BACKEND=tensorflow`` unless already set. TensorFlow's
-native libraries still write a few lines straight to file descriptor 2 while they load (absl's
-"All log messages before absl::InitializeLog() ...", CUDA probing), which no setting silences;
-in a notebook they would land in the first cell. So the two imports run inside
-:func:`native_stderr_captured`: their standard error goes to a temporary file, dropped on
-success and written out if the import fails. ``HELPERS_TF_QUIET=0`` shows everything.
+Importing this module imports neither. :func:`quiet_logs` (which :func:`helpers.notebook_setup`
+calls) imports them with ``TF_CPP_MIN_LOG_LEVEL=3`` and ``KERAS_BACKEND=tensorflow`` unless already
+set. TensorFlow's native libraries still write a few lines straight to file descriptor 2 while they
+load (absl's "All log messages before absl::InitializeLog() ...", CUDA probing), which no setting
+silences; in a notebook they would land in the cell. So that import runs inside
+:func:`native_stderr_captured`: its standard error goes to a temporary file, dropped on success and
+written out if the import fails. ``HELPERS_TF_QUIET=0`` shows everything.
 
-:func:`quiet_logs` and :func:`tune_cpu_threads` are what :func:`helpers.notebook_setup` calls.
+``tf`` and ``keras`` are this module's attributes on first use (``from helpers.tfsetup import keras``
+imports Keras then, plainly). :func:`tune_cpu_threads` sets TensorFlow's threads for LSTMs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 import tempfile
@@ -21,8 +23,11 @@ import tempfile
 THREADS_VARIABLE = "HELPERS_TF_THREADS"
 QUIET_VARIABLE = "HELPERS_TF_QUIET"
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ logs: none below FATAL
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+def __getattr__(name: str):
+    if name not in ("tf", "keras"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return importlib.import_module("tensorflow" if name == "tf" else name)
 
 
 @contextlib.contextmanager
@@ -44,8 +49,11 @@ def native_stderr_captured(what: str):
             os.dup2(saved, 2)
             capture.seek(0)
             text = capture.read().decode("utf-8", "replace").rstrip()
-            sys.stderr.write(f"helpers: {what} failed; what it printed on standard error:\n{text}\n"
-                             if text else f"helpers: {what} failed (it printed nothing on standard error)\n")
+            sys.stderr.write(
+                f"helpers: {what} failed; what it printed on standard error:\n{text}\n"
+                if text
+                else f"helpers: {what} failed (it printed nothing on standard error)\n"
+            )
             raise
         finally:
             sys.stderr.flush()
@@ -53,13 +61,14 @@ def native_stderr_captured(what: str):
             os.close(saved)
 
 
-with native_stderr_captured("importing TensorFlow"):
-    import tensorflow as tf
-    import keras
-
-
 def quiet_logs() -> None:
-    """TensorFlow's Python logger: errors only (no deprecation or retracing warnings)."""
+    """Import TensorFlow and Keras without their native start-up lines (when not imported yet), and
+    set TensorFlow's Python logger to errors only (no deprecation or retracing warnings)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ logs: none below FATAL
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    with native_stderr_captured("importing TensorFlow"):
+        import keras  # noqa: F401 - imported here, quietly, for the notebook's own imports
+        import tensorflow as tf
     tf.get_logger().setLevel("ERROR")
 
 
@@ -99,8 +108,12 @@ def tune_cpu_threads() -> tuple[int, int] | None:
     than TensorFlow's defaults (benchmarks/README.md). Call it before TensorFlow runs anything;
     threads someone already chose, or pools already started, are left alone (returns None).
     """
-    if (tf.config.threading.get_intra_op_parallelism_threads(),
-            tf.config.threading.get_inter_op_parallelism_threads()) != (0, 0):
+    import tensorflow as tf
+
+    if (
+        tf.config.threading.get_intra_op_parallelism_threads(),
+        tf.config.threading.get_inter_op_parallelism_threads(),
+    ) != (0, 0):
         return None
     setting = thread_setting(has_gpu=bool(tf.config.list_physical_devices("GPU")))
     if setting is None:

@@ -15,16 +15,3 @@
 - :mod:`series_runner.status`     the sweep's progress line
 - :mod:`series_runner.sweepout`   a sweep folder's ``sweep.csv``, ``summary.csv``, picture and page
 """
-
-import os
-import sys
-
-# The runner checks parameters, data and files and starts notebooks; it never runs Keras. So it
-# takes helpers' plumbing without TensorFlow (whose import takes seconds), then unsets the variable
-# again, so that the notebooks it starts import helpers whole.
-if "helpers" not in sys.modules:
-    os.environ["HELPERS_IMPORT_KERAS"] = "0"
-    try:
-        import helpers  # noqa: F401
-    finally:
-        os.environ.pop("HELPERS_IMPORT_KERAS", None)

@@ -8,36 +8,32 @@ import os
 import threading
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the xdist_group marks
-def pytest_collection_modifyitems(config, items):
-    """Tests that share a module-scoped fixture (the quick series, JupyterLab and Chromium, a Dask
-    cluster) go to one worker: ``./run_tests.sh`` runs ``--dist loadgroup``, which keeps an
-    ``xdist_group`` on one worker and hands every other test to whichever worker is free. Handing out
-    single tests balances the two workers by itself; grouping only what shares an expensive fixture
-    keeps that fixture from being built once per worker (or again each time a worker comes back to
-    its module)."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        defs = info.name2fixturedefs.values() if info is not None else ()
-        if any(d[-1].scope == "module" for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
-
 ROWS = [
-    ('3', 'Wall St. Bears Claw Back Into the Black (Reuters)', 'Reuters - Short-sellers, Wall Street\'s dwindling\\band of ultra-cynics, are seeing green again.'),
-    ('4', 'Google IPO faces Playboy slip-up', 'The bidding gets underway in Google\'s much-anticipated IPO, despite a Playboy interview.'),
-    ('2', 'Phelps wins gold', 'Michael Phelps won the 200-meter butterfly, his fourth gold medal in Athens.'),
-    ('1', 'Iraq talks resume', 'Talks on the future of Iraq resumed in Baghdad on Monday, officials said.'),
-    ('1', 'UN "concerned" over Sudan', 'The United Nations said it was "deeply concerned", adding: more troops needed.'),
-    ('2', 'Yankees beat Red Sox', 'The Yankees beat the Red Sox 5-3 in a tense game at the stadium.'),
-    ('3', 'Oil prices rise', 'Crude oil prices rose to a record high on Tuesday.'),
-    ('4', 'Linux gains fans', 'More companies are moving servers to Linux, analysts say.'),
+    (
+        "3",
+        "Wall St. Bears Claw Back Into the Black (Reuters)",
+        "Reuters - Short-sellers, Wall Street's dwindling\\band of ultra-cynics, are seeing green again.",
+    ),
+    (
+        "4",
+        "Google IPO faces Playboy slip-up",
+        "The bidding gets underway in Google's much-anticipated IPO, despite a Playboy interview.",
+    ),
+    ("2", "Phelps wins gold", "Michael Phelps won the 200-meter butterfly, his fourth gold medal in Athens."),
+    ("1", "Iraq talks resume", "Talks on the future of Iraq resumed in Baghdad on Monday, officials said."),
+    (
+        "1",
+        'UN "concerned" over Sudan',
+        'The United Nations said it was "deeply concerned", adding: more troops needed.',
+    ),
+    ("2", "Yankees beat Red Sox", "The Yankees beat the Red Sox 5-3 in a tense game at the stadium."),
+    ("3", "Oil prices rise", "Crude oil prices rose to a record high on Tuesday."),
+    ("4", "Linux gains fans", "More companies are moving servers to Linux, analysts say."),
 ]
 
 
@@ -115,8 +111,11 @@ def child_env() -> dict:
     virtual environment first on PATH (papermill's kernel), TensorFlow's C++ logs off."""
     import sys
 
-    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
 
 
 def real_data_dir() -> Path | None:

@@ -35,9 +35,9 @@ def test_new_cells_get_own_names_and_nothing_else_changes(tmp_path):
     nb = nbformat.read(src, as_version=4)
     at = [c.id for c in nb.cells].index("own-padding-states") + 1
     md = nbformat.v4.new_markdown_cell("### The forget gate, step by step\nSome text.")
-    md.id = "3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f"                       # as JupyterLab names a cell
+    md.id = "3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f"  # as JupyterLab names a cell
     code = nbformat.v4.new_code_cell("# The forget gate, step by step\nprint(1)")
-    code.id = "0a1b2c3d"                                                   # as nbformat names one
+    code.id = "0a1b2c3d"  # as nbformat names one
     again = nbformat.v4.new_code_cell("the forget gate step by step = 2")
     again.id = "c0ffee12"
     nb.cells[at:at] = [md, code, again]
@@ -52,9 +52,8 @@ def test_new_cells_get_own_names_and_nothing_else_changes(tmp_path):
     assert r.returncode == 0, r.stderr
     after = nbformat.read(book, as_version=4)
     ids = [c.id for c in after.cells]
-    assert ids[at:at + 3] == ["own-the-forget-gate-step-md", "own-the-forget-gate-step",
-                              "own-the-forget-gate-step-2"]
-    assert ids[:at] + ids[at + 3:] == [c.id for c in nbformat.read(src, as_version=4).cells]
+    assert ids[at : at + 3] == ["own-the-forget-gate-step-md", "own-the-forget-gate-step", "own-the-forget-gate-step-2"]
+    assert ids[:at] + ids[at + 3 :] == [c.id for c in nbformat.read(src, as_version=4).cells]
     # only the three ids changed in the file's text
     changed = [(a, b) for a, b in zip(before.splitlines(), book.read_text().splitlines()) if a != b]
     assert len(changed) == 3 and all('"id":' in a for a, _ in changed)

@@ -1,4 +1,5 @@
-"""helpers.tfsetup: ``import helpers`` imports TensorFlow plainly and quietly; notebook_setup tunes the threads."""
+"""helpers.tfsetup: ``import helpers`` imports no TensorFlow; notebook_setup imports it quietly, tunes
+the threads and registers helpers.standardize with Keras."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import child_env
 
 from helpers.tfsetup import THREADS_VARIABLE, thread_setting
-
-from conftest import child_env
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,29 +36,34 @@ def test_threads_from_the_environment(monkeypatch):
 
 
 def _fresh_process(setting: str | None) -> tuple[dict, str]:
-    """``import helpers`` then ``helpers.notebook_setup()`` in a fresh interpreter: the threads before
-    and after, the device line, and whether ``import helpers`` hooked anything."""
+    """``import helpers`` then ``helpers.notebook_setup()`` in a fresh interpreter: what was imported,
+    the threads after the set-up, the device line, and whether standardize is registered."""
     env = {k: v for k, v in child_env().items() if k not in (THREADS_VARIABLE, "TF_CPP_MIN_LOG_LEVEL")}
     if setting is not None:
         env[THREADS_VARIABLE] = setting
-    code = ("import json, sys\nbefore = list(sys.meta_path)\nimport helpers\nimport tensorflow as tf\n"
-            "threads = lambda: [tf.config.threading.get_intra_op_parallelism_threads(),"
-            " tf.config.threading.get_inter_op_parallelism_threads()]\n"
-            "after_import = threads()\nhelpers.notebook_setup()\n"
-            "print(json.dumps({'after_import': after_import, 'after_setup': threads(),"
-            " 'gpu': bool(tf.config.list_physical_devices('GPU')), 'device': helpers.describe_device(),"
-            " 'hooks': [repr(f) for f in sys.meta_path if f not in before and 'helpers' in type(f).__module__],"
-            " 'getattr': hasattr(helpers, '__getattr__')}))")
-    r = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
-                       timeout=300)
+    code = (
+        "import json, sys\nimport helpers\n"
+        "imported = sorted({'tensorflow', 'keras', 'helpers.text', 'helpers.lesson'} & set(sys.modules))\n"
+        "lazy = [n for n in ('standardize', 'ProgressLog', 'tokenize_like_keras2') if n in dir(helpers)]\n"
+        "helpers.notebook_setup()\nimport keras, tensorflow as tf\n"
+        "threads = [tf.config.threading.get_intra_op_parallelism_threads(),"
+        " tf.config.threading.get_inter_op_parallelism_threads()]\n"
+        "print(json.dumps({'imported': imported, 'lazy': lazy, 'after_setup': threads,"
+        " 'gpu': bool(tf.config.list_physical_devices('GPU')), 'device': helpers.describe_device(),"
+        " 'registered': keras.saving.get_registered_object('helpers>standardize') is not None,"
+        " 'unresolved': [n for n in dir(helpers) if not hasattr(helpers, n)]}))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(r.stdout.strip().splitlines()[-1]), r.stderr
 
 
-def test_import_is_plain_and_quiet_and_notebook_setup_tunes_the_threads():
+def test_import_is_light_and_notebook_setup_is_quiet_tunes_threads_and_registers():
     got, stderr = _fresh_process(None)
-    assert got["hooks"] == [] and not got["getattr"]  # no import hook, no lazy attributes
-    assert got["after_import"] == [0, 0]  # import helpers leaves TensorFlow's threads alone
+    assert got["imported"] == []  # import helpers: no TensorFlow, no Keras
+    assert got["lazy"] == ["standardize", "ProgressLog", "tokenize_like_keras2"]  # yet every name is listed
+    assert got["registered"]  # notebook_setup: a saved model using helpers.standardize loads
+    assert got["unresolved"] == []  # every name helpers lists loads
     for noise in ("oneDNN", "cuda", "absl", "I0000", "W0000", "E0000"):
         assert noise not in stderr, stderr
     if got["gpu"]:
@@ -92,19 +97,23 @@ def _run_with_fake_tensorflow(tmp_path, failure: str, code: str, **env_extra):
     (package / "__init__.py").write_text(_FAKE_TENSORFLOW.format(failure=failure))
     env = {**child_env(), "PYTHONPATH": str(tmp_path / "fake"), **env_extra}
     env.pop("PYTHONFAULTHANDLER", None)
-    return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+SETUP = "import helpers\nprint('imported helpers', flush=True)\nhelpers.notebook_setup()"
 
 
 @pytest.mark.parametrize("error", ["ImportError", "RuntimeError"])
 def test_a_failing_tensorflow_import_shows_what_it_printed(tmp_path, error):
-    r = _run_with_fake_tensorflow(tmp_path, f"raise {error}('fake TensorFlow is broken')", "import helpers")
-    assert r.returncode == 1
+    r = _run_with_fake_tensorflow(tmp_path, f"raise {error}('fake TensorFlow is broken')", SETUP)
+    assert r.returncode == 1 and r.stdout == "imported helpers\n"  # import helpers never touches TensorFlow
     assert r.stderr.count(_NATIVE_LINE) == 1, r.stderr[-3000:]
     assert "helpers: importing TensorFlow failed; what it printed on standard error:" in r.stderr
     assert r.stderr.rstrip().endswith(f"{error}: fake TensorFlow is broken")  # the error propagates
 
 
 def test_helpers_tf_quiet_0_shows_everything_tensorflow_prints(tmp_path):
-    r = _run_with_fake_tensorflow(tmp_path, "os.abort()", "import helpers", HELPERS_TF_QUIET="0")
+    r = _run_with_fake_tensorflow(tmp_path, "os.abort()", SETUP, HELPERS_TF_QUIET="0")
     assert r.returncode != 0 and _NATIVE_LINE in r.stderr
