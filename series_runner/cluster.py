@@ -22,8 +22,25 @@ MEMORY_PER_WORKER = 3 * _GIB
 """What one worker running a notebook (its kernel, TensorFlow, one network) may need."""
 
 
+INSTALL_COMMAND = '.venv/bin/python -m pip install -e ".[sweeps]"'
+"""What adds ``distributed`` (the ``sweeps`` extra) to the learner's install."""
+
+
 class ClusterError(RuntimeError):
     """The cluster cannot be used; the message is one line saying why and what to do."""
+
+
+def require_distributed(what: str) -> None:
+    """Stop at once, naming the command that installs it, when ``distributed`` is missing.
+
+    Raises:
+        ClusterError: ``what`` needs ``distributed``, and it is not installed.
+    """
+    try:
+        import distributed  # noqa: F401 - only whether it imports
+    except ImportError:
+        raise ClusterError(f"{what} needs Dask's `distributed`, which is not installed; add it with: "
+                           f"{INSTALL_COMMAND}") from None
 
 
 def cores() -> int:
@@ -77,6 +94,7 @@ def open_client(scheduler: str | None = None, workers: int | None = None, securi
     Raises:
         ClusterError: the scheduler cannot be reached (one line).
     """
+    require_distributed("a Dask cluster")
     from distributed import Client, LocalCluster
 
     address = scheduler_address(scheduler)
