@@ -160,3 +160,11 @@ def test_run_all_passes_sweep_dir_relative_to_the_notebooks_folder(tmp_path, mon
     got = notebook_parameters({"sweep_dir": "runs/sweep-x", "seed": 1}, {"sweep_dir", "output_dir"},
                               tmp_path / "out" / "notebooks")
     assert got == {"sweep_dir": "../../runs/sweep-x", "output_dir": ".."}
+
+
+def test_the_embedded_cluster_shares_the_cores_out_by_the_notebooks_thread_rule(monkeypatch):
+    from series_runner.cluster import tf_threads
+
+    monkeypatch.delenv("HELPERS_TF_THREADS", raising=False)
+    assert tf_threads(workers=2, n_cores=8) == "2,2"  # 4 cores each: half per operation, two at once
+    assert tf_threads(workers=4, n_cores=4) == "1,2"
