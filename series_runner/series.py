@@ -62,6 +62,11 @@ class _Run:
 def run_series(argv=None) -> int:
     """``./run_all.sh``: the steps of a run (see the module's docstring); returns the exit status."""
     args = parser().parse_args(argv)
+    if args.sweep or args.workers is not None or scheduler_address(args.scheduler):
+        try:
+            _require_cluster(args)
+        except Stop as stop:
+            return fail(str(stop), stop.status)
     if args.sweep:  # the parameters then come from the sweep file
         from .sweep import run_sweep
 
@@ -69,8 +74,6 @@ def run_series(argv=None) -> int:
     run = _Run(args, typed_command(argv))
     try:
         try:
-            if args.workers or scheduler_address(args.scheduler):
-                _require_cluster(args)
             _check_parameters(run)
             _choose_notebooks(run)
             _choose_run_folder(run)
@@ -91,7 +94,7 @@ def _require_cluster(args) -> None:
     if args.workers is not None and args.workers < 1:
         raise Stop(f"--workers must be at least 1; got {args.workers}")
     try:
-        require_distributed("--workers and --scheduler (a cluster)")
+        require_distributed("--sweep, --workers and --scheduler (a cluster)")
     except ClusterError as e:
         raise Stop(str(e)) from None
 

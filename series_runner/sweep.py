@@ -34,7 +34,7 @@ from helpers.paths import REPO, as_given, show
 
 from . import sweepout
 from .cli import Stop, resume_command
-from .cluster import ClusterError, describe, open_client, require_distributed, scheduler_address
+from .cluster import ClusterError, describe, open_client, scheduler_address
 from .datacheck import DataUnavailable, data_needs, ensure_run_data
 from .graph import compute
 from .notebooks import error_line, list_notebooks, user_folders
@@ -154,12 +154,6 @@ def run_sweep(args, command: str) -> int:
                                     ("--only", args.only), ("--notebooks", args.notebooks)) if given]
         if clash:
             raise Stop(f"{clash[0]} does not go with --sweep: put notebooks and parameters in the sweep file")
-        if args.workers is not None and args.workers < 1:
-            raise Stop(f"--workers must be at least 1; got {args.workers}")
-        try:
-            require_distributed("a sweep")
-        except ClusterError as e:
-            raise Stop(str(e)) from None
         try:
             tasks, varied = plan(args.sweep)
         except SweepFileError as e:
