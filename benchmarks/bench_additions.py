@@ -39,6 +39,8 @@ from pathlib import Path
 
 import nbformat
 
+from series_runner.notebooks import list_notebooks
+
 REPO = Path(__file__).resolve().parent.parent
 ADDED_CELLS = {"01_lstm_25_tokens": ("own-baseline-tfidf", "own-baseline-bag-of-words"),
                "07_further_recommendations": ("order-probe", "transformer")}
@@ -67,7 +69,7 @@ def run_once(args, out: Path) -> dict:
     if done.returncode:
         raise SystemExit(f"the series failed: its output is in {out.parent / 'series.log'}, its notebooks in {out}")
     notebooks, added = {}, {}
-    for path in sorted((out / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in list_notebooks(out / "notebooks"):
         nb = nbformat.read(path, as_version=4)
         notebooks[path.stem] = float(nb.metadata["papermill"]["duration"])
         for cell_id in ADDED_CELLS.get(path.stem, ()):

@@ -67,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS", help="per-cell timeout")
     p.add_argument("--notebooks", default=None, metavar="DIR",
                    help="folder of NN_*.ipynb notebooks to run (default: the series in notebooks/)")
-    many = p.add_argument_group("many runs on a Dask cluster (docs/sweeps.md)")
+    many = p.add_argument_group('many runs on a Dask cluster (docs/sweeps.md; needs pip install -e ".[sweeps]")')
     many.add_argument("--sweep", default=None, metavar="FILE",
                       help="run a sweep file's tasks (notebooks x parameter grid or sets) into DIR "
                            "(default: runs/sweep-<date-time>); the file holds the notebooks and parameters")
@@ -75,8 +75,8 @@ def parser() -> argparse.ArgumentParser:
                       help="an existing Dask scheduler (tcp://HOST:PORT; default: $DASK_SCHEDULER_ADDRESS, "
                            "else an embedded cluster on 127.0.0.1)")
     many.add_argument("--workers", type=int, default=None, metavar="N",
-                      help="run on Dask: the embedded cluster's worker processes (default for --sweep: sized "
-                           "to the machine); without --sweep, the series as a graph (07 after 02, 06 last)")
+                      help="the embedded cluster's worker processes (default for --sweep: sized to the "
+                           "machine); without --sweep, the series on that cluster (06 last)")
     many.add_argument("--keep-models", action="store_true", help="sweep: bring the saved models back too")
     many.add_argument("--retries", type=int, default=1, metavar="N", help="sweep: reruns of a task whose "
                       "task function raised (default 1); a lost worker's tasks run again anyway")

@@ -22,8 +22,25 @@ MEMORY_PER_WORKER = 3 * _GIB
 """What one worker running a notebook (its kernel, TensorFlow, one network) may need."""
 
 
+INSTALL_COMMAND = '.venv/bin/python -m pip install -e ".[sweeps]"'
+"""What adds ``distributed`` (the ``sweeps`` extra) to the learner's install."""
+
+
 class ClusterError(RuntimeError):
     """The cluster cannot be used; the message is one line saying why and what to do."""
+
+
+def require_distributed(what: str) -> None:
+    """Stop at once, naming the command that installs it, when ``distributed`` is missing.
+
+    Raises:
+        ClusterError: ``what`` needs ``distributed``, and it is not installed.
+    """
+    try:
+        import distributed  # noqa: F401 - only whether it imports
+    except ImportError:
+        raise ClusterError(f"{what} needs Dask's `distributed`, which is not installed; add it with: "
+                           f"{INSTALL_COMMAND}") from None
 
 
 def cores() -> int:
@@ -49,10 +66,13 @@ def default_workers(n_cores: int | None = None, memory: int | None = None) -> in
 
 def tf_threads(workers: int, n_cores: int | None = None) -> str:
     """``HELPERS_TF_THREADS`` (``"INTRA,INTER"``) for each of ``workers`` on ``n_cores``: the
-    cores shared out, then split as helpers.tfsetup does (half per operation, two at once)."""
+    cores shared out, each share split by the notebooks' own rule
+    (:func:`helpers.tfsetup.thread_setting`)."""
+    from helpers.tfsetup import thread_setting  # imports TensorFlow: only when a cluster starts
+
     n_cores = cores() if n_cores is None else n_cores
-    share = max(1, n_cores // max(1, workers))
-    return "1,1" if share == 1 else f"{share // 2},2"
+    intra, inter = thread_setting(cores=max(1, n_cores // max(1, workers)))
+    return f"{intra},{inter}"
 
 
 def dashboard_available() -> bool:
@@ -77,6 +97,7 @@ def open_client(scheduler: str | None = None, workers: int | None = None, securi
     Raises:
         ClusterError: the scheduler cannot be reached (one line).
     """
+    require_distributed("a Dask cluster")
     from distributed import Client, LocalCluster
 
     address = scheduler_address(scheduler)
@@ -94,7 +115,7 @@ def open_client(scheduler: str | None = None, workers: int | None = None, securi
     cluster = LocalCluster(
         host=LOOPBACK, n_workers=n, threads_per_worker=1, processes=True,
         dashboard_address=f"{LOOPBACK}:0" if dashboard_available() else None,
-        env={"HELPERS_TF_THREADS": os.environ.get("HELPERS_TF_THREADS") or tf_threads(n)},
+        env={"HELPERS_TF_THREADS": os.environ.get("HELPERS_TF_THREADS") or tf_threads(n)},  # the user's own setting wins
     )
     try:
         with Client(cluster, set_as_default=False) as client:

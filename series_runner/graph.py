@@ -1,9 +1,14 @@
-"""The series as a Dask graph: ``./run_all.sh --workers N [--scheduler ADDR]``.
+"""The one way the runner runs notebooks: a Dask task graph (:func:`series_graph` for the series,
+a sweep's tasks side by side) run by :func:`compute`.
 
-Each notebook is a task (:func:`series_runner.task.run_task`): 00-05 run side by side, 07 after 02
-(it reuses notebook 02's model), the summary 06 after all the others (it reads their metrics). Each
-task gets the files of the tasks it depends on, and every result is written into the run folder as
-a serial run writes it.
+Without a cluster, Dask's synchronous scheduler runs it in this process, one task at a time; with
+a ``distributed`` client (an embedded LocalCluster or a scheduler's address,
+:mod:`series_runner.cluster`) the cluster runs it. Each task is :func:`series_runner.task.run_task`:
+it never raises for a failing notebook, so one failure never stops the others.
+
+In the series, 00-05 and 07 need nothing from each other; the summary 06 reads every other
+notebook's metrics. Run in this process, the notebooks also wait for the one
+before them, so that they run in the series' order.
 """
 
 from __future__ import annotations
@@ -11,67 +16,85 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Callable
 
-from .cluster import describe, open_client
-from .notebooks import Outcome, error_line, notebook_parameters
-from .progress import duration
-from .task import run_task, write_files
+import dask
+from dask import delayed
+
+from .notebooks import error_line
+from .task import run_task
 
 SUMMARY = "06"
-AFTER = {"07": ("02",)}
-"""Notebook -> the notebooks it runs after (besides the summary, which runs after all)."""
 
 
-def dependencies(numbers: list[str]) -> dict[str, list[str]]:
-    """For each notebook number, the numbers (among ``numbers``) it must wait for."""
+def dependencies(numbers: list[str], in_order: bool = False) -> dict[str, list[str]]:
+    """For each notebook number, the numbers (among ``numbers``, in running order) it must wait
+    for; ``in_order``: also the one before it."""
     deps = {}
-    for n in numbers:
+    for i, n in enumerate(numbers):
         if n == SUMMARY:
             deps[n] = [m for m in numbers if m != SUMMARY]
         else:
-            deps[n] = [m for m in AFTER.get(n, ()) if m in numbers]
+            deps[n] = [numbers[i - 1]] if in_order and i else []
     return deps
 
 
-def run_graph(defaults: dict, params: dict, out: Path, shown_out: str, *, scheduler: str | None = None,
-              workers: int | None = None, timeout: int | None = None) -> Outcome:
-    """Run the notebooks of ``defaults`` (``{path: its parameters' defaults}``) with ``params`` on
-    Dask into the run folder ``out`` (``shown_out``: as the user wrote it); returns the outcome."""
+def series_graph(notebooks: dict[Path, dict], *, in_order: bool, folder: Path | None = None,
+                 timeout: int | None = None) -> dict:
+    """``{stem: task}`` for ``notebooks`` (``{path: its parameters}``, in running order).
+    ``folder``: the run folder, where each notebook runs in place (this machine); None: each runs
+    in a temporary folder of its worker and sends its files back, the files of the notebooks it
+    depends on given to it first."""
+    numbers = {nb.name[:2]: nb for nb in notebooks}
+    deps = dependencies(list(numbers), in_order)
+    tasks: dict = {}
+    run = delayed(run_task, pure=False)
+    token = f"{os.getpid()}-{time.time_ns()}"
+    for n, nb in numbers.items():
+        tasks[nb.stem] = run(
+            nb.name, nb.read_bytes(), notebooks[nb], keep_models=True, timeout=timeout,
+            inputs=[tasks[numbers[d].stem] for d in deps[n]], folder=None if folder is None else str(folder),
+            origin=os.path.relpath(nb, Path.cwd()), dask_key_name=f"{nb.stem}-{token}")
+    return tasks
+
+
+def failed(exc: BaseException) -> dict:
+    """The result of a task that raised (a lost worker, a task cancelled...)."""
+    return {"status": "failed", "error": error_line(exc), "files": {}, "seconds": 0}
+
+
+def compute(tasks: dict, done: Callable[[str, dict], None], *, started: Callable[[str], None] | None = None,
+            client=None, retries: int = 0) -> None:
+    """Run ``tasks`` (``{name: task}``), calling ``done(name, result)`` as each one ends (and
+    ``started(name)`` as each one starts, in this process). ``client``: a ``distributed.Client``;
+    None: Dask's synchronous scheduler here. Ctrl-C cancels what is left and propagates."""
+    names = {task.key: name for name, task in tasks.items()}
+    if client is None:
+        from dask.callbacks import Callback
+
+        class Hooks(Callback):
+            def _pretask(self, key, dsk, state):
+                if key in names and started is not None:
+                    started(names[key])
+
+            def _posttask(self, key, result, dsk, state, worker_id):
+                if key in names:
+                    done(names[key], result)
+
+        with Hooks():
+            dask.compute(*tasks.values(), scheduler="synchronous", optimize_graph=False)
+        return
     from distributed import as_completed
 
-    notebooks = {nb.name[:2]: nb for nb in defaults}
-    deps = dependencies(list(notebooks))
-    outcome = Outcome()
-    t0 = time.perf_counter()
-    with open_client(scheduler, workers=workers) as client:
-        print(describe(client), flush=True)
-        futures, stems = {}, {}
-        for n in sorted(notebooks, key=lambda k: (k == SUMMARY, k)):  # dependencies first
-            nb = notebooks[n]
-            futures[n] = client.submit(
-                run_task, nb.name, nb.read_bytes(), notebook_parameters(params, defaults[nb]),
-                declared=sorted(defaults[nb]), keep_models=True, timeout=timeout,
-                inputs=[futures[d] for d in deps[n]], origin=os.path.relpath(nb, Path.cwd()),
-                key=f"series-{nb.stem}-{os.getpid()}-{time.time_ns()}", pure=False)
-            stems[futures[n].key] = nb.stem
-        try:
-            for done, fut in enumerate(as_completed(list(futures.values()), loop=client.loop), 1):
-                stem = stems[fut.key]
-                try:
-                    result = fut.result()
-                except Exception as e:  # noqa: BLE001 - the task itself (or a dependency) failed
-                    result = {"status": "failed", "error": error_line(e), "files": {}, "seconds": 0}
-                write_files(out, result.get("files", {}))
-                outcome.timings[stem] = result.get("seconds") or 0.0
-                if result["status"] == "ok":
-                    status = "ok"
-                else:
-                    outcome.failed.append(stem)
-                    status = f"FAILED ({result['error']}); see {os.path.join(shown_out, 'notebooks', stem + '.ipynb')}"
-                print(f"[{done}/{len(futures)}] {stem} ... {status} [{duration(outcome.timings[stem])}]"
-                      f" ({result.get('worker', '?')})", flush=True)
-        except KeyboardInterrupt:
-            outcome.interrupted = next(nb.stem for nb in defaults if nb.stem not in outcome.timings)
-            client.cancel(list(futures.values()))
-    outcome.total = time.perf_counter() - t0
-    return outcome
+    futures = client.compute(list(tasks.values()), retries=retries, optimize_graph=False)
+    try:
+        for future in as_completed(futures, loop=client.loop):
+            try:
+                result = future.result()
+            except Exception as e:  # noqa: BLE001 - the task function itself failed (KilledWorker...)
+                result = failed(e)
+            done(names[future.key], result)
+            future.release()  # its bytes leave the worker's memory
+    except KeyboardInterrupt:
+        client.cancel(futures)
+        raise

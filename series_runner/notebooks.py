@@ -1,5 +1,5 @@
 """The notebooks a run executes: which ones and in what order, the parameters each one gets, and
-the papermill call that runs one (the series, a Dask task)."""
+the papermill call that runs one (:func:`series_runner.task.run_task`)."""
 
 from __future__ import annotations
 
@@ -54,9 +54,8 @@ def error_line(exc: BaseException) -> str:
     return (text or name)[:500]
 
 
-def execute(source, target, parameters: dict, cwd, timeout: int | None = None, **hooks) -> None:
-    """Run the notebook ``source`` with papermill into ``target``, in the folder ``cwd``, quietly
-    (``hooks``: papermill's ``stdout_file``, ``stderr_file``, ``on_cell_start``).
+def execute(source, target, parameters: dict, cwd, timeout: int | None = None) -> None:
+    """Run the notebook ``source`` with papermill into ``target``, in the folder ``cwd``, quietly.
 
     Raises:
         Exception: papermill's error when a cell fails or the kernel dies.
@@ -68,7 +67,7 @@ def execute(source, target, parameters: dict, cwd, timeout: int | None = None, *
         kernel_name="python3", progress_bar=False, log_output=False, execution_timeout=timeout,
         # The kernel's own log (unencrypted local TCP, "KeyboardInterrupt caught in kernel" when it
         # is stopped after a failure) is noise here: errors show in the executed notebook.
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **hooks,
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
 
 

@@ -1,7 +1,8 @@
 """The series run, ``./run_all.sh`` (``python -m series_runner``): parameters checked, the data
-first (:mod:`series_runner.datacheck`), the run folder locked (:mod:`helpers.runlock`), each notebook
-run with papermill in ``DIR/notebooks/`` with its progress shown (:mod:`series_runner.progress`), or
-all of them as a Dask graph (:mod:`series_runner.graph`), then ``results.md``, ``results.json`` and
+first (:mod:`series_runner.datacheck`), the run folder locked (:mod:`helpers.runlock`), the notebooks
+run with papermill in ``DIR/notebooks/`` as a Dask graph (:mod:`series_runner.graph`): one after
+another in this process, each with its progress shown (:mod:`series_runner.progress`), or side by
+side on a cluster (``--workers N``, ``--scheduler ADDR``); then ``results.md``, ``results.json`` and
 ``index.html`` (:mod:`series_runner.report`).
 
 Exit status 0; 1 when a notebook failed (the others still run); 2 when the run stops before any
@@ -25,14 +26,18 @@ from helpers import runlock
 from helpers.evaluation import read_all_metrics
 from helpers.files import OutputDirError, prepare_output_dir, write_json, write_text
 from helpers.params import ParameterError, notebook_defaults
-from helpers.paths import NOTEBOOKS, REPO, as_given, relative, show
+from helpers.paths import NOTEBOOKS, REPO, as_given, show
+from helpers.progress import record_path
 from helpers.summary import results_markdown
 
 from .cli import Stop, build_parameters, fail, parser, resume_command, typed_command
+from .cluster import ClusterError, describe, open_client, require_distributed, scheduler_address
 from .datacheck import DataUnavailable, data_needs, ensure_run_data
-from .notebooks import Outcome, error_line, execute, list_notebooks, notebook_parameters
+from .graph import compute, series_graph
+from .notebooks import Outcome, list_notebooks, notebook_parameters
 from .progress import Progress, duration
 from .report import write_index
+from .task import write_files
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,6 +62,11 @@ class _Run:
 def run_series(argv=None) -> int:
     """``./run_all.sh``: the steps of a run (see the module's docstring); returns the exit status."""
     args = parser().parse_args(argv)
+    if args.sweep or args.workers is not None or scheduler_address(args.scheduler):
+        try:
+            _require_cluster(args)
+        except Stop as stop:
+            return fail(str(stop), stop.status)
     if args.sweep:  # the parameters then come from the sweep file
         from .sweep import run_sweep
 
@@ -71,19 +81,22 @@ def run_series(argv=None) -> int:
                 _lock(run, early=True)
             _check_data(run)
             _prepare_run_folder(run)
+            run.outcome = _run_notebooks(run)
         except Stop as stop:
             return fail(str(stop), stop.status)
-        if args.workers or args.scheduler:  # the series as a Dask graph
-            from .graph import run_graph
-
-            run.outcome = run_graph(run.defaults, run.params, run.out, run.shown_out,
-                                    scheduler=args.scheduler, workers=args.workers, timeout=args.timeout)
-        else:
-            run.outcome = _run_notebooks(run)
         return _finish(run)
     finally:
         if run.lock is not None:
             run.lock.release()
+
+
+def _require_cluster(args) -> None:
+    if args.workers is not None and args.workers < 1:
+        raise Stop(f"--workers must be at least 1; got {args.workers}")
+    try:
+        require_distributed("--sweep, --workers and --scheduler (a cluster)")
+    except ClusterError as e:
+        raise Stop(str(e)) from None
 
 
 def _check_parameters(run: _Run) -> None:
@@ -155,35 +168,52 @@ def _prepare_run_folder(run: _Run) -> None:
 
 
 def _run_notebooks(run: _Run) -> Outcome:
-    """Each notebook with papermill in ``DIR/notebooks``, its progress shown; a failure is noted
-    and the next notebook runs; Ctrl-C stops the loop."""
-    params, notebooks = run.params, list(run.defaults)
-    run_notebooks = run.out / "notebooks"
+    """The notebooks as a Dask graph, in this process (their progress shown) or on a cluster; a
+    failure is noted and the other notebooks run; Ctrl-C stops the run."""
+    args, params, notebooks = run.args, run.params, list(run.defaults)
+    address = scheduler_address(args.scheduler)
+    here = address is None  # the notebooks run in the run folder itself (the cluster is on this machine)
+    workdir = run.out / "notebooks" if here else None
+    tasks = series_graph({nb: notebook_parameters(params, set(run.defaults[nb]), workdir) for nb in notebooks},
+                         in_order=not (args.workers or address), folder=run.out if here else None,
+                         timeout=args.timeout)
     print(f"Running {len(notebooks)} notebook{'s' * (len(notebooks) != 1)} into {run.shown_out}/ with "
           f"{json.dumps(params) if params else 'their defaults'}", flush=True)
-    outcome = Outcome()
+    outcome, progress, running = Outcome(), Progress(), []
     start_all = time.perf_counter()
-    progress = Progress()
-    for i, nb in enumerate(notebooks, 1):
-        target = run_notebooks / nb.name
-        progress.begin(f"[{i}/{len(notebooks)}] {nb.stem}")
-        t0 = time.perf_counter()
-        try:
-            execute(  # relative paths: papermill records them in the executed copy's metadata
-                relative(nb, Path.cwd()), relative(target, Path.cwd()),
-                notebook_parameters(params, set(run.defaults[nb]), run_notebooks), run_notebooks,
-                run.args.timeout, stdout_file=progress, stderr_file=progress,  # read, not shown
-                on_cell_start=progress.on_cell_start)  # nbclient's hook: the current step
-            status = "ok"
-        except KeyboardInterrupt:
-            outcome.interrupted = nb.stem
+
+    def started(stem: str) -> None:
+        running.append(stem)
+        progress.begin(f"[{len(outcome.timings) + 1}/{len(tasks)}] {stem}", record_path(run.out, stem))
+
+    def done(stem: str, result: dict) -> None:
+        write_files(run.out, result.get("files", {}))
+        outcome.timings[stem] = result.get("seconds") or 0.0
+        status = "ok"
+        if result["status"] != "ok":
+            outcome.failed.append(stem)
+            status = f"FAILED ({result['error']}); see {os.path.join(run.shown_out, 'notebooks', stem + '.ipynb')}"
+        status += f" [{duration(outcome.timings[stem])}]"
+        if stem in running:
+            running.remove(stem)
+            progress.end(status)
+        else:  # on a cluster: one line as each notebook ends
+            print(f"[{len(outcome.timings)}/{len(tasks)}] {stem} ... {status} ({result.get('worker', '?')})", flush=True)
+
+    try:
+        if args.workers or address:
+            try:
+                with open_client(address, workers=args.workers) as client:
+                    print(describe(client), flush=True)
+                    compute(tasks, done, client=client)
+            except ClusterError as e:
+                raise Stop(str(e)) from None
+        else:
+            compute(tasks, done, started=started)
+    except KeyboardInterrupt:
+        if running:
             progress.end("interrupted")
-            break
-        except Exception as e:  # noqa: BLE001 - PapermillExecutionError and kernel deaths alike
-            outcome.failed.append(nb.stem)
-            status = f"FAILED ({error_line(e)}); see {os.path.join(run.shown_out, 'notebooks', nb.name)}"
-        outcome.timings[nb.stem] = time.perf_counter() - t0
-        progress.end(f"{status} [{duration(outcome.timings[nb.stem])}]")
+        outcome.interrupted = next(nb.stem for nb in notebooks if nb.stem not in outcome.timings)
     outcome.total = time.perf_counter() - start_all
     return outcome
 

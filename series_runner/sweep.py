@@ -3,7 +3,8 @@
 In order: the sweep file read and every task's parameters checked (:mod:`series_runner.sweepfile`);
 the data, on the client (:mod:`series_runner.datacheck`); the sweep folder locked; tasks whose
 results are complete there skipped (the same command resumes a sweep); the cluster checked; every
-other task submitted, each result written into ``DIR/<task>/`` as it arrives; then ``sweep.csv``,
+other task run there (:func:`series_runner.graph.compute`; a sweep needs ``distributed``), each
+result written into ``DIR/<task>/`` as it arrives; then ``sweep.csv``,
 ``summary.csv``, ``sweep.png`` and ``index.html`` (:mod:`series_runner.sweepout`).
 
 Exit status 0; 1 when a task failed; 2 before anything ran; 130 after Ctrl-C (finished tasks kept,
@@ -24,16 +25,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from dask import delayed
+
 from helpers import runlock
 from helpers.files import write_text
 from helpers.params import notebook_defaults
-from helpers.paths import NOTEBOOKS, REPO, as_given, show
+from helpers.paths import REPO, as_given, show
 
 from . import sweepout
 from .cli import Stop, resume_command
 from .cluster import ClusterError, describe, open_client, scheduler_address
 from .datacheck import DataUnavailable, data_needs, ensure_run_data
-from .notebooks import error_line, user_folders
+from .graph import compute
+from .notebooks import error_line, list_notebooks, user_folders
 from .progress import duration
 from .status import SweepProgress
 from .sweepfile import SweepFileError, load
@@ -88,7 +92,7 @@ def plan(path) -> tuple[list[Task], list[str]]:
     pairs = load(path)
     names = sorted({k for _, p in pairs for k in p})
     varied = [k for k in names if len({json.dumps(p.get(k), default=str) for _, p in pairs}) > 1]
-    by_prefix = {p.stem[:2]: p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")}
+    by_prefix = {p.stem[:2]: p for p in list_notebooks()}
     by_prefix.update({p.stem: p for p in by_prefix.values()})
     defaults_of = {by_prefix[nb]: None for nb, _ in pairs}
     for notebook in defaults_of:
@@ -150,8 +154,6 @@ def run_sweep(args, command: str) -> int:
                                     ("--only", args.only), ("--notebooks", args.notebooks)) if given]
         if clash:
             raise Stop(f"{clash[0]} does not go with --sweep: put notebooks and parameters in the sweep file")
-        if args.workers is not None and args.workers < 1:
-            raise Stop(f"--workers must be at least 1; got {args.workers}")
         try:
             tasks, varied = plan(args.sweep)
         except SweepFileError as e:
@@ -257,33 +259,24 @@ def _run(args, tasks, varied, out: Path, shown_out: str) -> int:
 
 
 def _submit(client, args, todo, out, records, total) -> bool:
-    """Submit the tasks, write each result as it comes; True when Ctrl-C stopped it."""
-    from distributed import as_completed
-
+    """Run the tasks on the cluster, write each result as it comes; True when Ctrl-C stopped it."""
     progress = SweepProgress(total=total, done=len(records), client=client)
-    futures = {}
-    for task in todo:
-        fut = client.submit(run_task, task.notebook.name, task.source, task.parameters,
-                            declared=task.declared, keep_models=args.keep_models, timeout=args.timeout,
-                            origin=f"notebooks/{task.notebook.name}",
-                            key=f"{task.folder}-{task.key}", pure=False, retries=args.retries)
-        futures[fut.key] = (fut, task)
+    run = delayed(run_task, pure=False)
+    tasks = {task.folder: run(task.notebook.name, task.source, task.parameters, declared=task.declared,
+                              keep_models=args.keep_models, timeout=args.timeout,
+                              origin=f"notebooks/{task.notebook.name}", dask_key_name=f"{task.folder}-{task.key}")
+             for task in todo}
+    by_folder = {task.folder: task for task in todo}
+
+    def done(folder: str, result: dict) -> None:
+        records[folder] = write_result(out, by_folder[folder], result)
+        progress.finished(folder, records[folder])
+
     progress.start()
     try:
-        for fut in as_completed([f for f, _ in futures.values()], loop=client.loop):
-            task = futures[fut.key][1]
-            try:
-                result = fut.result()
-            except Exception as e:  # noqa: BLE001 - the task function itself failed (KilledWorker...)
-                result = {"status": "failed", "error": error_line(e), "files": {}}
-            record = write_result(out, task, result)
-            records[task.folder] = record
-            progress.finished(task.folder, record)
-            futures.pop(fut.key)
-            fut.release()  # its bytes leave the worker's memory
+        compute(tasks, done, client=client, retries=args.retries)
     except KeyboardInterrupt:
         progress.stop("interrupted")
-        client.cancel([f for f, _ in futures.values()])
         return True
     progress.stop()
     return False

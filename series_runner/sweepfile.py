@@ -13,7 +13,7 @@ import itertools
 from pathlib import Path
 
 from helpers.params import ParameterError, notebook_defaults, validate_parameters
-from helpers.paths import NOTEBOOKS
+from .notebooks import list_notebooks
 
 KEYS = ("notebooks", "parameters", "grid", "sets")
 
@@ -37,7 +37,7 @@ def expand(spec, source: str = "<sweep>") -> list[tuple[str, dict]]:
     notebooks = spec.get("notebooks")
     if not isinstance(notebooks, list) or not notebooks:
         raise stop("notebooks", f"a non-empty list, got {notebooks!r}")
-    known = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    known = list_notebooks()
     takes = {"output_dir"}  # every parameter some notebook of the sweep declares
     for nb in notebooks:
         found = [p for p in known if p.stem.startswith(f"{nb}_") or p.stem == str(nb)]

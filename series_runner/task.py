@@ -1,13 +1,15 @@
 """What a Dask worker runs for one notebook: :func:`run_task`.
 
 The client sends the notebook's content (workers need the project's environment, not a copy of the
-repository); the notebook runs with papermill in a temporary run folder of the worker, and every
-file it wrote comes back as bytes (``models/`` only when asked). A notebook that fails is a result
-too (``status: failed``, its error and executed copy).
+repository); the notebook runs with papermill in the run folder when it is on this machine, else
+in a temporary run folder of the worker, whose every file comes back as bytes (``models/`` only
+when asked). A notebook that fails is a result too (``status: failed``, its error and executed
+copy).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import tempfile
@@ -39,50 +41,66 @@ def worker_name() -> str:
         return socket.gethostname()
 
 
-def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[str],
-             keep_models: bool = False, timeout: int | None = None, inputs=(), origin: str | None = None) -> dict:
+def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[str] | None = None,
+             keep_models: bool = False, timeout: int | None = None, inputs=(), origin: str | None = None,
+             folder: str | None = None) -> dict:
     """Run one notebook (``notebook``: its file name, ``source``: its bytes) with ``parameters``.
 
-    ``declared``: the parameters the notebook declares (only those are passed; ``output_dir`` is
-    the run folder's root, ``".."`` from ``notebooks/``). ``inputs``: results of earlier tasks
-    whose files are put into the run folder first (the series as a graph: 06 reads the others'
-    metrics, 07 notebook 02's model); only files that are new or changed come back. ``origin``:
-    the notebook's path as papermill should record it (else the worker's temporary path). Returns ``{"status": "ok"|"failed",
-    "error", "files": {relative path: bytes}, "worker", "seconds"}``.
+    ``declared``: when given, the parameters the notebook declares (only those are passed, folders
+    made absolute, ``output_dir`` the run folder's root, :func:`notebook_parameters`); else
+    ``parameters`` are passed as they are. ``folder``: the run folder to run in, on this machine
+    (nothing comes back); None: a temporary folder, into which the files of ``inputs`` (results of
+    earlier tasks: 06 reads the others' metrics, 07 notebook 02's model) are put first, and whose
+    new or changed files come back (``models/`` only with ``keep_models``). ``origin``: the
+    notebook's path as papermill should record it. Returns ``{"status": "ok"|"failed", "error",
+    "files": {relative path: bytes}, "worker", "seconds"}``; a failing notebook is a result too.
     """
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="sweep-task-") as tmp:
-        root = Path(tmp)
+    params = parameters if declared is None else notebook_parameters(parameters, declared)
+    with contextlib.ExitStack() as stack:
+        root = Path(folder) if folder else Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sweep-task-")))
         books = root / "notebooks"
-        books.mkdir()
-        given = {}
-        for earlier in inputs:
-            for name, data in earlier.get("files", {}).items():
-                if not name.startswith("notebooks/"):
-                    (root / name).parent.mkdir(parents=True, exist_ok=True)
-                    (root / name).write_bytes(data)
-                    given[name] = data
-        (root / "source.ipynb").write_bytes(source)
-        params = notebook_parameters(parameters, declared)
+        books.mkdir(parents=True, exist_ok=True)
+        given = {} if folder else _put(root, inputs)
+        fd, copy = tempfile.mkstemp(suffix=".ipynb")  # the notebook to run, outside the run folder
+        stack.callback(os.unlink, copy)
+        os.write(fd, source)
+        os.close(fd)
         status, error = "ok", ""
         try:
-            execute(root / "source.ipynb", books / notebook, params, books, timeout)
+            execute(copy, books / notebook, params, books, timeout)
         except Exception as e:  # noqa: BLE001 - PapermillExecutionError, a dead kernel: a result
             status, error = "failed", error_line(e)
-        (root / "source.ipynb").unlink()
         _record_paths(books / notebook, origin or notebook, f"notebooks/{notebook}")
-        files = {}
-        for path in sorted(root.rglob("*")):
-            if not path.is_file() or path.name.startswith("."):
-                continue
-            name = path.relative_to(root).as_posix()
-            if not keep_models and (name.startswith("models/") or path.name.endswith(MODEL_SUFFIXES)):
-                continue
-            data = path.read_bytes()
-            if given.get(name) != data:
-                files[name] = data
+        files = {} if folder else _files_back(root, given, keep_models)
     return {"status": status, "error": error, "files": files, "worker": worker_name(),
             "seconds": round(time.perf_counter() - t0, 1), "pid": os.getpid()}
+
+
+def _put(root: Path, inputs) -> dict:
+    """The files of earlier tasks' results (executed notebooks aside) written into ``root``."""
+    given = {}
+    for earlier in inputs:
+        for name, data in earlier.get("files", {}).items():
+            if not name.startswith("notebooks/"):
+                (root / name).parent.mkdir(parents=True, exist_ok=True)
+                (root / name).write_bytes(data)
+                given[name] = data
+    return given
+
+
+def _files_back(root: Path, given: dict, keep_models: bool) -> dict:
+    files = {}
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        name = path.relative_to(root).as_posix()
+        if not keep_models and (name.startswith("models/") or path.name.endswith(MODEL_SUFFIXES)):
+            continue
+        data = path.read_bytes()
+        if given.get(name) != data:
+            files[name] = data
+    return files
 
 
 def write_files(folder: Path, files: dict) -> None:

@@ -84,7 +84,7 @@ def test_help_says_how_to_write_a_list_and_none():
 def test_a_bad_parameter_stops_the_run_before_anything_runs(tmp_path, capsys, monkeypatch, args, words):
     from series_runner import series
 
-    monkeypatch.setattr(series, "execute", lambda *a, **k: pytest.fail("a notebook ran"))
+    monkeypatch.setattr(series, "compute", lambda *a, **k: pytest.fail("a notebook ran"))
     out = tmp_path / "run"
     assert series.run_series([*args, "--out", str(out)]) == 2
     err = capsys.readouterr().err

@@ -102,7 +102,7 @@ def test_only_the_test_split_is_needed_for_ag_news_test_split(tmp_path):
 def test_a_data_folder_is_named_as_the_user_wrote_it(tmp_path):
     """A relative -p data_dir / $AG_NEWS_DIR appears in the message as typed, relative to where the
     command was given; a file with the wrong MD5 is named with what was expected."""
-    books = _books(tmp_path / "books")
+    _books(tmp_path / "books")
     (tmp_path / "my data").mkdir()
     (tmp_path / "my data" / "train.csv").write_text("not AG News\n")
     env = _offline_env(tmp_path)

@@ -1,27 +1,24 @@
-"""What the terminal shows while a notebook runs (:class:`series_runner.progress.Progress`): the current
-step (the last Markdown heading above the cell being executed) and, while a network trains,
-``epoch k/N`` with the epoch's time and validation accuracy, read from Keras' ``verbose=2`` output.
-One updating line on a terminal; one line per step and epoch otherwise. Never a per-batch line."""
+"""What the terminal shows while a notebook runs (:class:`series_runner.progress.Progress`): each
+finished epoch, read from the notebook's progress record (``progress/<NAME>.jsonl``, written by
+``helpers.ProgressLog``) as it grows. One updating line on a terminal; one line per epoch otherwise.
+(A real ``fit`` writing the record: tests/test_series_run.py.)"""
 
 from __future__ import annotations
 
 import io
+import json
 import re
+import time
 
-import nbformat
-import pytest
+from helpers.progress import read_record, record_path
+from series_runner.progress import Progress
 
-from series_runner.progress import Progress, markdown_heading
-
-FIT_OUTPUT = (
-    "Epoch 1/3\n"
-    "57/57 - 3s - 52ms/step - accuracy: 0.3000 - loss: 1.3800 - val_accuracy: 0.4100 - val_loss: 1.3000\n"
-    "Epoch 2/3\n"
-    "57/57 - 2s - 40ms/step - accuracy: 0.6000 - loss: 0.9000 - val_accuracy: 0.7250 - val_loss: 0.8000\n"
-    "Epoch 3/3\n"
-    "57/57 - 2s - 41ms/step - accuracy: 0.8000 - loss: 0.5000 - val_accuracy: 0.8125 - val_loss: 0.6000\n"
-    " 8/8 - 0s - 9ms/step - accuracy: 0.8000 - loss: 0.5500\n"  # evaluate(): not an epoch
-)
+EPOCHS = [
+    {"fit": 0, "epoch": 1, "epochs": 3, "accuracy": 0.3, "loss": 1.38, "val_accuracy": 0.41, "seconds": 3.2},
+    {"fit": 0, "epoch": 2, "epochs": 3, "accuracy": 0.6, "loss": 0.9, "val_accuracy": 0.725, "seconds": 2.1},
+    {"fit": 0, "epoch": 3, "epochs": 3, "accuracy": 0.8, "loss": 0.5, "val_accuracy": 0.8125, "seconds": 2.0},
+    {"fit": 1, "epoch": 1, "epochs": 2, "accuracy": 0.5, "loss": 0.7, "seconds": 1.0},  # no validation data
+]
 
 
 class Tty(io.StringIO):
@@ -29,74 +26,62 @@ class Tty(io.StringIO):
         return True
 
 
-def _cells(progress: Progress, *cells) -> None:
-    for c in cells:
-        progress.on_cell_start(cell=c, cell_index=0)
+def _append(path, *entries, end="\n"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:
+        f.write("".join(json.dumps(e) + "\n" for e in entries)[:-1] + end)
 
 
-def test_a_log_gets_one_line_per_step_and_per_epoch():
+def _wait_for(condition, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert condition()
+
+
+def test_a_log_gets_one_line_per_epoch_as_the_record_grows(tmp_path):
+    record = record_path(tmp_path, "01_lstm")
     stream = io.StringIO()
-    p = Progress(stream, live=False)
-    p.begin("[2/8] 01_lstm")
-    _cells(p, nbformat.v4.new_markdown_cell("# 01 · Approach 1"), nbformat.v4.new_markdown_cell("## 1. Load the data"),
-           nbformat.v4.new_code_cell("data = load()"), nbformat.v4.new_code_cell("more = 1"),
-           nbformat.v4.new_markdown_cell("## 5. Train\nTraining takes a while."),
-           nbformat.v4.new_code_cell(""),  # empty: not executed, no step
-           nbformat.v4.new_code_cell("model.fit(...)"))
-    # The stream arrives in chunks that cut lines anywhere.
-    for i in range(0, len(FIT_OUTPUT), 17):
-        p.write(FIT_OUTPUT[i:i + 17])
+    p = Progress(stream, live=False, tick=0.02)
+    p.begin("[2/8] 01_lstm", record)
+    _wait_for(lambda: stream.getvalue() == "[2/8] 01_lstm ...\n")  # no record yet: nothing more
+    _append(record, EPOCHS[0])
+    _wait_for(lambda: "epoch 1/3" in stream.getvalue())
+    _append(record, *EPOCHS[1:3])
+    _append(record, EPOCHS[3], end="")  # a line still being written waits for its end
+    time.sleep(0.1)
+    assert "fit 2" not in stream.getvalue()
+    with open(record, "a") as f:
+        f.write("\n")
     p.end("ok [12 s]")
 
     assert stream.getvalue().splitlines() == [
         "[2/8] 01_lstm ...",
-        "      1. Load the data",
-        "      5. Train",
-        "      epoch 1/3: 3s, val_accuracy 0.4100",
-        "      epoch 2/3: 2s, val_accuracy 0.7250",
-        "      epoch 3/3: 2s, val_accuracy 0.8125",
+        "      epoch 1/3: 3 s, val_accuracy 0.4100",
+        "      epoch 2/3: 2 s, val_accuracy 0.7250",
+        "      epoch 3/3: 2 s, val_accuracy 0.8125",
+        "      epoch 1/2 of fit 2: 1 s, accuracy 0.5000, loss 0.7000",
         "[2/8] 01_lstm ... ok [12 s]",
     ]
 
 
-def test_one_epoch_without_validation_and_verbose_1_bars():
-    stream = io.StringIO()
-    p = Progress(stream, live=False)
-    p.begin("[1/1] x")
-    # Keras prints no "Epoch 1/1" for one epoch; with validation data the line still counts.
-    p.write("3/3 - 1s - 265ms/step - accuracy: 0.4583 - loss: 0.7811 - val_accuracy: 0.6250 - val_loss: 0.6474\n")
-    # verbose=1: a bar rewritten with backspaces and carriage returns; only its last state counts.
-    p.write("Epoch 1/2\n")
-    bar = "\x1b[1m{n}/4\x1b[0m \x1b[32m━━━━\x1b[0m \x1b[1m{s}s\x1b[0m 5ms/step - accuracy: 0.5000 - loss: 0.7000"
-    p.write(bar.format(n=1, s=0) + "\b" * 40 + "\r" + bar.format(n=2, s=0) + "\b" * 40 + "\r")
-    p.write(bar.format(n=4, s=1) + "\n")
-    # no validation: the training accuracy and loss
-    p.end("ok")
-    lines = stream.getvalue().splitlines()
-    assert lines[1:] == ["      epoch 1/1: 1s, val_accuracy 0.6250",
-                         "      epoch 1/2: 1s, accuracy 0.5000, loss 0.7000", "[1/1] x ... ok"]
-
-
-def test_a_terminal_gets_one_updating_line():
+def test_a_terminal_gets_one_updating_line(tmp_path):
+    record = record_path(tmp_path, "02_lstm")
     stream = Tty()
     p = Progress(stream, tick=0.05)
     assert p.live
-    p.begin("[3/8] 02_lstm")
-    _cells(p, nbformat.v4.new_markdown_cell("## 5. Train"), nbformat.v4.new_code_cell("fit()"))
-    p.write(FIT_OUTPUT.split("Epoch 2/3")[0] + "Epoch 2/3\n")
-    import time
-
-    time.sleep(0.2)  # the clock ticks on its own
+    p.begin("[3/8] 02_lstm", record)
+    _append(record, EPOCHS[0])
+    time.sleep(0.3)  # the record is read, and the clock ticks, on their own
     shown_during = stream.getvalue()
     p.end("ok [4 s]")
     text = stream.getvalue()
 
     assert "\n" not in shown_during, "a terminal line was not updated in place"
     last = shown_during.split("\r\x1b[K")[-1]
-    assert re.fullmatch(r"\[3/8\] 02_lstm \.\.\. \| 5\. Train \| epoch 2/3 \(last 3s, val_accuracy 0\.4100\) \| 0:00", last), last
-    assert shown_during.count("\r\x1b[K") >= 4  # begin, step, epochs, and the clock's redraws
+    assert re.fullmatch(r"\[3/8\] 02_lstm \.\.\. \| epoch 1/3: 3 s, val_accuracy 0\.4100 \| 0:00", last), last
+    assert shown_during.count("\r\x1b[K") >= 3  # begin and the redraws
     assert text.endswith("\r\x1b[K[3/8] 02_lstm ... ok [4 s]\n") and text.count("\n") == 1
-    assert "57/57" not in text
 
 
 def test_a_terminal_line_fits_the_terminal(monkeypatch):
@@ -109,12 +94,12 @@ def test_a_terminal_line_fits_the_terminal(monkeypatch):
     assert len(drawn) == 39 and drawn.endswith("…")
 
 
-@pytest.mark.parametrize("source, heading", [
-    ("## 5. Train", "5. Train"),
-    ("# Title\nsome text\n### 2.1 Details ###", "2.1 Details"),
-    ("no heading here", None),
-    ("```\n# a comment in code\n```\ntext", None),
-    ("#hashtag is not a heading", None),
-])
-def test_markdown_heading(source, heading):
-    assert markdown_heading(source) == heading
+def test_a_record_started_afresh_is_read_from_its_start(tmp_path):
+    record = record_path(tmp_path, "x")
+    _append(record, *EPOCHS[:3])
+    entries, offset = read_record(record)
+    assert [e["epoch"] for e in entries] == [1, 2, 3] and offset == record.stat().st_size
+    assert read_record(record, offset) == ([], offset)
+    record.write_text(json.dumps(EPOCHS[3]) + "\n")  # the notebook was run again
+    assert read_record(record, offset) == ([EPOCHS[3]], record.stat().st_size)
+    assert read_record(tmp_path / "none.jsonl", 0) == ([], 0)

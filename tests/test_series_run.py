@@ -1,11 +1,12 @@
-"""A whole (tiny) series run as a user meets it: progress lines from a real Keras ``fit(verbose=2)``
-in the notebook's kernel, paths printed as the user wrote them, the end summary (the run's time and
+"""A whole (tiny) series run as a user meets it: progress lines from the record a real Keras ``fit``
+with ``helpers.ProgressLog`` writes in the notebook's kernel (two fits), paths printed as the user wrote them, the end summary (the run's time and
 where to look) and ``DIR/index.html`` with the figures, the notebooks as web pages and the failed
 notebook marked. The run happens once for this module; the tests only read it."""
 
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import subprocess
@@ -23,13 +24,16 @@ PNG = base64.b64decode(  # a 1x1 PNG
 
 FIT = """\
 import numpy as np
+from helpers.progress import ProgressLog
 from helpers.tfsetup import keras
 keras.utils.set_random_seed(0)
 x = np.random.rand(96, 4).astype("float32")
 y = (x[:, 0] > 0.5).astype("int64")
 model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
 model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-history = model.fit(x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=2)"""
+history = model.fit(x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=2,
+                    callbacks=[ProgressLog(output_dir, "00_fit")])
+model.fit(x, y, epochs=2, batch_size=16, verbose=0, callbacks=[ProgressLog(output_dir, "00_fit")])"""
 
 
 def _notebook(path: Path, cells) -> None:
@@ -66,20 +70,24 @@ def run(tmp_path_factory):
     return here, here / "tiny", r
 
 
-def test_progress_shows_steps_and_each_epoch(run):
-    _, _, r = run
+def test_progress_shows_each_epoch_of_each_fit_from_the_record(run):
+    _, out, r = run
     lines = r.stdout.splitlines()
     start = lines.index("[1/3] 00_fit ...")
     end = next(i for i, line in enumerate(lines) if line.startswith("[1/3] 00_fit ... ok ["))
     shown = [line.strip() for line in lines[start + 1:end]]
-    assert shown[:3] == ["A tiny notebook", "1. Data", "5. Train"], shown
-    epochs = shown[3:6]
-    for k, line in enumerate(epochs, 1):
-        assert re.fullmatch(rf"epoch {k}/3: \d+s, val_accuracy \d\.\d{{4}}", line), line
-    assert shown[6:] == ["6. Evaluate"], "evaluate() taken for an epoch, or lines out of order"
+    assert len(shown) == 5, shown
+    for k, line in enumerate(shown[:3], 1):
+        assert re.fullmatch(rf"epoch {k}/3: \d+ s, val_accuracy \d\.\d{{4}}", line), line
+    for k, line in enumerate(shown[3:], 1):  # the second fit, without validation data
+        assert re.fullmatch(rf"epoch {k}/2 of fit 2: \d+ s, accuracy \d\.\d{{4}}, loss \d\.\d+", line), line
     # Keras' own per-batch and per-epoch lines never reach the terminal.
     assert not re.search(r"^\s*\d+/\d+ ", r.stdout, re.M) and "Epoch 1/3" not in r.stdout
-    assert "[3/3] 02_last ... ok [" in r.stdout and "      3. End" in r.stdout
+    assert "[3/3] 02_last ... ok [" in r.stdout
+    record = [json.loads(line) for line in (out / "progress" / "00_fit.jsonl").read_text().splitlines()]
+    assert [(e["fit"], e["epoch"], e["epochs"]) for e in record] == [(0, 1, 3), (0, 2, 3), (0, 3, 3), (1, 1, 2), (1, 2, 2)]
+    assert {"accuracy", "loss", "val_accuracy", "val_loss"} <= set(record[0]) and "val_loss" not in record[3]
+    assert all(0 <= e["accuracy"] <= 1 for e in record)
 
 
 def test_paths_appear_as_given(run):

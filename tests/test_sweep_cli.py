@@ -1,5 +1,6 @@
 """``./run_all.sh --sweep`` before any task: bad sweep files get one message naming the place and
-exit status 2 with nothing started (no cluster, no sweep folder); the embedded cluster needs no
+exit status 2 with nothing started (no cluster, no sweep folder), and so does a cluster without
+``distributed`` installed; the embedded cluster needs no
 running one and listens on 127.0.0.1 only; a scheduler that cannot import the project is named in
 one line. The parts that do not train (sweep.csv's columns, the summary, resume keys) are checked here
 too; the sweep on a real cluster is tests/test_sweep_cluster.py."""
@@ -49,6 +50,18 @@ def test_sweep_options_that_belong_in_the_file_are_refused(tmp_path, capsys):
     assert "-p does not go with --sweep" in capsys.readouterr().err
     assert run_series(["--sweep", str(tmp_path / "s.yaml"), "--workers", "0"]) == 2
     assert "--workers must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--sweep", "s.yaml"], ["--workers", "2"], ["--scheduler", "tcp://127.0.0.1:1"]])
+def test_without_distributed_a_cluster_stops_at_once_naming_the_install(tmp_path, capsys, monkeypatch, args):
+    """``distributed`` comes with the ``sweeps`` extra, not with the learner's install."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_text(json.dumps(GOOD))
+    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` fails as if not installed
+    assert run_series([*args, "--out", "out"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.endswith('.venv/bin/python -m pip install -e ".[sweeps]"'), err
+    assert "`distributed`" in err and not (tmp_path / "out").exists()
 
 
 def test_tasks_keys_and_folders(tmp_path):
@@ -147,3 +160,11 @@ def test_run_all_passes_sweep_dir_relative_to_the_notebooks_folder(tmp_path, mon
     got = notebook_parameters({"sweep_dir": "runs/sweep-x", "seed": 1}, {"sweep_dir", "output_dir"},
                               tmp_path / "out" / "notebooks")
     assert got == {"sweep_dir": "../../runs/sweep-x", "output_dir": ".."}
+
+
+def test_the_embedded_cluster_shares_the_cores_out_by_the_notebooks_thread_rule(monkeypatch):
+    from series_runner.cluster import tf_threads
+
+    monkeypatch.delenv("HELPERS_TF_THREADS", raising=False)
+    assert tf_threads(workers=2, n_cores=8) == "2,2"  # 4 cores each: half per operation, two at once
+    assert tf_threads(workers=4, n_cores=4) == "1,2"

@@ -40,6 +40,8 @@ from pathlib import Path
 import nbformat
 from PIL import Image
 
+from series_runner.notebooks import list_notebooks
+
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 SHOWCASE = {"batch_size": 32, "epochs": 5}
@@ -127,7 +129,7 @@ def copy_figures(folder: Path) -> dict:
     """The run's figures, read from the executed copies' outputs: each approach's test accuracy
     (its ``evaluate`` cell) and notebook 01's two baselines; the run's settings from the banner."""
     figures = {"approaches": {}, "baselines": {}, "banner": "", "minutes": {}}
-    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):   # papermill records each notebook's time
+    for path in list_notebooks(folder):   # papermill records each notebook's time
         duration = nbformat.read(path, as_version=4).metadata.get("papermill", {}).get("duration")
         if duration:
             figures["minutes"][path.stem[:2]] = duration / 60
@@ -240,7 +242,7 @@ def main(argv=None) -> int:
     minutes = args.took or (None if args.reuse else seconds / 60)
     first = sorted((run_dir / "metrics").glob("0[1-5]_*.json"))
     metrics = json.loads(first[0].read_text()) if first else {}
-    for src in sorted((run_dir / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for src in sorted(list_notebooks(run_dir / "notebooks")):  # by name, as the table lists them
         nb = nbformat.read(src, as_version=4)
         clean_notebook(nb, clean)
         nb.cells = [c for c in nb.cells if c.get("id") != BANNER_ID]
