@@ -120,3 +120,24 @@ def test_only_a_github_address_is_taken_and_an_unknown_first_cell_is_left_alone(
     with pytest.raises(SystemExit, match=f"nothing written: notebooks/{path.name}"):
         tool.main(["https://github.com/a/b", "--root", str(copy)])
     assert (copy / "README.md").read_text() == readme and tool.read_address(copy) is None
+
+
+OTHER_PROJECTS = {"computationalmodelling/nbval", "mhjabreel/CharCnn_Keras"}
+"""Other projects' repositories the documents link to."""
+
+
+def test_the_documents_name_no_other_address_of_the_project():
+    """README, CONTRIBUTING and docs/*.md mention no GitHub repository but other projects' and,
+    once set, the project's own (a placeholder such as OWNER/REPOSITORY would be a dead link)."""
+    import re
+
+    url = tool.read_address(REPO)
+    allowed = OTHER_PROJECTS | ({url.removeprefix("https://github.com/")} if url else set())
+    found = {}
+    for path in [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md")),
+                 *sorted((REPO / ".github").rglob("*.md"))]:
+        for repo in re.findall(r"(?:github\.com|colab\.research\.google\.com/github)/([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/\s\"')\]]|$)",
+                               path.read_text()):
+            if repo not in allowed:
+                found.setdefault(repo, []).append(path.relative_to(REPO).as_posix())
+    assert not found, found
