@@ -33,6 +33,20 @@ def test_readme_and_results_show_the_table_read_from_the_copies():
     assert make_docs.read_block(REPO / "docs" / "results.md") == block
 
 
+def test_readme_and_results_state_the_copies_split_and_minutes():
+    """What a run costs, in README.md and docs/results.md, is the block make_docs writes: the split
+    and minutes from the copies' banner (as numbers), the other figures from make_docs.MEASURED."""
+    block = make_docs.cost_block(COPIES)
+    for path in (REPO / "README.md", REPO / "docs" / "results.md"):
+        assert make_docs.read_block(path, make_docs.COST_BEGIN, make_docs.COST_END) == block, (
+            f"{path.name}'s cost block is not what tools/make_docs.py writes: run it (or --reuse)")
+    run = make_docs.copies_run(COPIES)
+    assert run["n_train"] + run["n_val"] + run["n_test"] == 7_600, run   # the whole real test split
+    assert (run["batch_size"], run["epochs"]) == (make_docs.SHOWCASE["batch_size"], make_docs.SHOWCASE["epochs"])
+    assert f"{run['n_train']:,} texts to train, {run['n_val']:,} to validate, {run['n_test']:,} to test" in block
+    assert f", {run['minutes']} minutes (their run" in block
+
+
 def test_the_table_has_every_approach_and_both_baselines():
     figures = make_docs.copy_figures(COPIES)
     assert sorted(figures["approaches"]) == [1, 2, 3, 4, 5]
