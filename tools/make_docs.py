@@ -54,8 +54,8 @@ COST_BEGIN, COST_END = "<!-- cost:begin -->", "<!-- cost:end -->"
 MEASURED = {
     "venv": ("2.6 GB", "`du -sh .venv` after `./setup.sh`, CPU set-up, Linux, 2026-12-06"),
     "quick": (None, "`./run_all.sh --quick --synthetic`, 2026-12-06, on a 2-core CPU shared with other jobs"),
-    "full": (30.7, "2026-12-06, on the generated corpus of full size, `benchmarks/bench_additions.py`: "
-                   "[benchmarks/README.md](benchmarks/README.md)"),
+    "full": (30.7, "2026-12-06, on the generated corpus of full size, `benchmarks/bench_additions.py`, "
+                   "whose results benchmarks/README.md gives"),
 }
 """What a run costs beyond the copies' own run: the learner's install, the whole series at the quick
 values and at the tutorial's settings (minutes on a 2-core CPU without GPU; docs/results.md)."""
