@@ -40,7 +40,7 @@ URL_COMMENT = "# The project's public address: tools/set_repository.py URL sets 
 
 COLAB_UNSET = """No public address is set yet, so there are no Colab links. Once the project is published, its
 maintainers run `.venv/bin/python tools/set_repository.py https://github.com/OWNER/NAME`, which
-writes the address into `pyproject.toml`, adds a *Colab* column to the table above and makes each
+writes the address into `pyproject.toml`, adds a *Colab* column to the notebooks table below and makes each
 notebook's first cell clone it on Colab; a fork runs the same command with its own address."""
 
 CLONE_UNSET = """```bash
@@ -51,7 +51,7 @@ CLONE_SET = """```bash
 git clone --depth 1 {url} lstm-agnews && cd lstm-agnews
 ```"""
 
-COLAB_SET = """1. Follow a notebook's *Colab* link in the table above.
+COLAB_SET = """1. Follow a notebook's *Colab* link in the notebooks table below.
 2. Runtime → Change runtime type → a GPU (T4 is enough), then Runtime → Run all.
 3. The first cell clones {url} and installs only this project and LIME, keeping Colab's own
    TensorFlow and Keras; a runtime older than the series supports stops there, naming the versions.
