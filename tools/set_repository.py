@@ -52,7 +52,7 @@ git clone --depth 1 {url} lstm-agnews && cd lstm-agnews
 ```"""
 
 COLAB_SET = """1. Follow a notebook's *Colab* link in the notebooks table below.
-2. Runtime → Change runtime type → a GPU (T4 is enough), then Runtime → Run all.
+2. Runtime → Change runtime type → a GPU, then Runtime → Run all.
 3. The first cell clones {url} and installs only this project and LIME, keeping Colab's own
    TensorFlow and Keras; a runtime older than the series supports stops there, naming the versions.
 
@@ -107,7 +107,7 @@ def readme_text(text: str, url: str | None, names: list[str]) -> str:
         cells = [c.strip() for c in row.strip().strip("|").split("|")]
         if len(cells) >= 2 and cells[0].startswith("`"):
             taught[cells[0].strip("`")] = cells[1]
-    rows = ["| notebook | what it teaches | read |" + (" open |" if url else ""),
+    rows = ["| notebook | what it teaches | read |" + (" Colab |" if url else ""),
             "|---|---|---|" + ("---|" if url else "")]
     for name in names:
         row = f"| `{name}` | {taught.get(name, '')} | [read](docs/notebooks/{name}.ipynb) |"
