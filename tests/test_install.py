@@ -39,7 +39,7 @@ pytestmark = pytest.mark.slow
 def uv() -> str:
     found = shutil.which("uv") or str(BIN / "uv")
     if not Path(found).exists():
-        pytest.skip("uv is not installed (it is in requirements.txt: run ./setup.sh)")
+        pytest.skip("uv is not installed (it is in requirements-test.txt: run ./run_tests.sh)")
     return found
 
 
