@@ -53,7 +53,8 @@ RESULTS_BEGIN, RESULTS_END = "<!-- results:begin -->", "<!-- results:end -->"
 COST_BEGIN, COST_END = "<!-- cost:begin -->", "<!-- cost:end -->"
 MEASURED = {
     "venv": ("2.6 GB", "`du -sh .venv` after `./setup.sh`, CPU set-up, Linux, 2026-12-06"),
-    "quick": (None, "`./run_all.sh --quick --synthetic`, 2026-12-06, on a 2-core CPU shared with other jobs"),
+    "quick": (18.9, "`./run_all.sh --quick --synthetic` on a learner's `.venv`, 2026-12-06, on a 2-core CPU "
+                    "shared with five other jobs (load 6 to 10), so an upper bound"),
     "full": (30.7, "2026-12-06, on the generated corpus of full size, `benchmarks/bench_additions.py`, "
                    "whose results benchmarks/README.md gives"),
 }
@@ -223,7 +224,7 @@ def cost_block(folder: Path) -> str:
              f"**Disk**: `.venv` takes {venv} ({venv_how})."]
     minutes = []
     if quick is not None:
-        minutes.append(f"at the quick values, about {quick:.0f} minutes ({quick_how})")
+        minutes.append(f"at the quick values, {quick} minutes ({quick_how})")
     if run.get("minutes"):
         minutes.append(f"at the executed copies' small scale ({run['n_train']:,} texts to train, {run['n_val']:,} "
                        f"to validate, {run['n_test']:,} to test; batch {run['batch_size']}, {run['epochs']} epochs), "
