@@ -5,6 +5,11 @@
 set -euo pipefail
 here="$PWD"
 cd "$(dirname "${BASH_SOURCE[0]}")"
+# --help answers at once, before any set-up: the runner's own help, kept in tools/run_all_help.txt
+# (tests/test_setup.py checks that it is what `python -m series_runner --help` prints).
+for arg in "$@"; do
+  case "$arg" in -h|--help) cat tools/run_all_help.txt; exit 0 ;; --) break ;; esac
+done
 ./setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 python="$PWD/.venv/bin/python"

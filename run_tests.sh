@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Sets everything up (./setup.sh) and runs the whole test suite, notebooks included (nbval), and the
 # browser test of the learner's JupyterLab (tests/test_browser.py, the system's Chromium).
+# The test set (pytest, xdist, nbval, Playwright, pre-commit, ruff, import-linter, Dask's cluster) is
+# installed into .venv the first time, at the versions of requirements-test.txt; a learner's
+# ./setup.sh never installs it.
 # Extra arguments go to pytest: ./run_tests.sh -m "not slow" (the everyday quick run), ./run_tests.sh -k data -x
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-./setup.sh
+./setup.sh --test-set
 
 # The browser test drives the system's Chromium (Playwright's own browser download needs the
 # internet). Where it is missing, the test skips and says how to install it; with CI=true (a fresh

@@ -11,10 +11,8 @@ setup.sh registers its Jupyter kernel in the copy's own JUPYTER_DATA_DIR, never 
 
 from __future__ import annotations
 
-import glob
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -27,50 +25,21 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+# _probe stays importable from here for tests/test_kernel_check.py until it takes it from tests/conftest.py
+from install_support import QUICK_RUN, _probe, copy_repo, find_python
+
 REPO = Path(__file__).resolve().parent.parent
 SUPPORTED = ("3.11", "3.12", "3.13")
 OWN = "%d.%d" % sys.version_info[:2]
-QUICK_RUN = ["-p", "data_source", "synthetic", "-p", "train_size", "100", "-p", "test_size", "20",
-             "-p", "epochs", "1", "-p", "batch_size", "32", "-p", "lime_samples", "10"]
 # setup.sh's tools, for a PATH that holds no Python (and no uv) but the ones a test puts there
-TOOLS = ("bash", "cat", "dirname", "grep", "sed", "rm", "mkdir", "cp", "env")
+TOOLS = ("bash", "cat", "dirname", "grep", "sed", "rm", "mkdir", "cp", "cmp", "env")
+NOT_FOR_LEARNERS = ("pytest", "playwright", "distributed", "pre-commit", "ruff", "import-linter", "nbval")
+"""The test set and the cluster: never in a learner's .venv (./run_tests.sh and ./setup.sh --sweeps add them)."""
 
 
 # ---------------------------------------------------------------------------------------------
 # Interpreters, copies of the repository, running setup.sh
 # ---------------------------------------------------------------------------------------------
-
-
-def _probe(python: str) -> tuple[str, bool] | None:
-    """(version, can make a venv) of an interpreter, or None when it does not run."""
-    try:
-        r = subprocess.run([python, "-c", "import sys\ntry:\n import venv, ensurepip\n v = 1\nexcept Exception:\n v = 0\n"
-                            "print('%d.%d.%d' % sys.version_info[:3], v)"],
-                           capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if r.returncode != 0 or not r.stdout.strip():
-        return None
-    version, venv = r.stdout.split()
-    return version, venv == "1"
-
-
-def find_python(minor: str) -> str | None:
-    """An interpreter of this minor version that can make a venv: pyenv's versions (newest
-    first), then pythonX.Y on PATH."""
-    candidates = []
-    if shutil.which("pyenv"):
-        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True).stdout.strip()
-        found = glob.glob(os.path.join(root, "versions", f"{minor}.*", "bin", f"python{minor}"))
-        candidates += sorted(found, key=lambda p: [int(n) for n in re.findall(r"\d+", Path(p).parents[1].name)],
-                             reverse=True)
-    if shutil.which(f"python{minor}"):
-        candidates.append(shutil.which(f"python{minor}"))
-    for c in candidates:
-        probed = _probe(c)
-        if probed and probed[0].startswith(minor + ".") and probed[1]:
-            return c
-    return None
 
 
 @pytest.fixture(scope="session")
@@ -83,23 +52,6 @@ def scratch():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def copy_repo(dest: Path, without: tuple[str, ...] = ()) -> Path:
-    """The repository's files (tracked and not ignored: the working tree as it is), without .venv
-    or run folders (and without the files named in ``without``), copied to dest."""
-    r = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                       capture_output=True, text=True)
-    if r.returncode == 0:
-        for name in filter(None, r.stdout.split("\0")):
-            src = REPO / name
-            if src.is_file() and name not in without:
-                (dest / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dest / name)
-    else:  # not a git checkout
-        shutil.copytree(REPO, dest, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(".venv", "runs", ".git", "__pycache__", "test-artifacts", *without))
-    return dest
-
-
 def setup_env(copy: Path, **extra) -> dict:
     """The environment setup.sh runs in: no PYTHON, SETUP_GPU or virtual environment inherited, the
     Jupyter kernel registered inside the copy's folder."""
@@ -109,8 +61,8 @@ def setup_env(copy: Path, **extra) -> dict:
     return env
 
 
-def run_setup(copy: Path, env: dict, timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(copy / "setup.sh")], cwd=copy, env=env, capture_output=True, text=True,
+def run_setup(copy: Path, env: dict, timeout: float = 900, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(copy / "setup.sh"), *args], cwd=copy, env=env, capture_output=True, text=True,
                           timeout=timeout, stdin=subprocess.DEVNULL)
 
 
@@ -190,11 +142,22 @@ def test_a_supported_python_sets_up_an_environment_that_runs_a_notebook(minor, s
     pins = pins_for(version)
     have = installed(venv_python)
     assert {k: have.get(k) for k in pins} == pins
-    assert set(have) - set(pins) <= {"pip", "lstm-agnews-helpers"}, set(have) - set(pins)
+    # the installer itself is the one extra where pip had to put it into .venv (no uv on PATH)
+    assert set(have) - set(pins) <= {"pip", "lstm-agnews-helpers", "uv"}, set(have) - set(pins)
+    assert not set(NOT_FOR_LEARNERS) & set(have), set(NOT_FOR_LEARNERS) & set(have)
     spec = json.loads((copy.parent / "jupyter" / "kernels" / "lstm-agnews" / "kernel.json").read_text())
     assert spec["display_name"] == "LSTM AG News" and Path(spec["argv"][0]).resolve() == venv_python.resolve()
     assert (copy / ".venv" / "share" / "jupyter" / "lab" / "settings" / "overrides.json").read_text() == \
         (REPO / "tools" / "jupyter" / "overrides.json").read_text()
+
+    # a second set-up finds .venv in line with the lock: nothing installed, the kernel left as it is
+    kernel = copy.parent / "jupyter" / "kernels" / "lstm-agnews" / "kernel.json"
+    registered = kernel.stat().st_mtime_ns
+    start = time.monotonic()
+    r = run_setup(copy, env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert time.monotonic() - start < 15 and "Installing" not in r.stdout and "Registered" not in r.stdout, r.stdout
+    assert kernel.stat().st_mtime_ns == registered
 
     if minor == "3.12":   # no network: the same set-up from uv's cache
         shutil.rmtree(copy / ".venv")
@@ -290,10 +253,13 @@ def test_setup_installs_the_cuda_extra_where_nvidia_smi_lists_a_gpu(scratch):
             stub.chmod(0o755)
         path = tools_path(stubs / "tools", {})   # shadows any real nvidia-smi and uv
         env = setup_env(copy, PATH=f"{stubs}{os.pathsep}{path}", **({"SETUP_GPU": setup_gpu} if setup_gpu else {}))
+        for old in (copy / ".venv").glob(".stamp-*"):   # each case installs anew
+            old.unlink()
+        log.unlink(missing_ok=True)
         r = run_setup(copy, env, timeout=120)
         assert r.returncode == 0, r.stdout + r.stderr
         args = log.read_text()
-        assert "-r requirements.txt -e ." in args, args
+        assert "-r requirements.txt" in args and "-e ." in args, args
         return args
 
     cuda = f"tensorflow[and-cuda]=={pin}"
@@ -302,3 +268,75 @@ def test_setup_installs_the_cuda_extra_where_nvidia_smi_lists_a_gpu(scratch):
     assert cuda not in installs(9)          # nvidia-smi there, but no GPU or driver
     assert cuda not in installs(0, "0")     # SETUP_GPU=0: the CPU only
     assert cuda in installs(9, "1")         # SETUP_GPU=1 asks for the GPU set-up
+
+
+# ---------------------------------------------------------------------------------------------
+# A second set-up, --sweeps, and ./run_all.sh --help
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_second_setup_installs_nothing_and_keeps_the_kernel(scratch):
+    """Once .venv holds the lock, ./setup.sh installs nothing and leaves the registered kernel as it
+    is, in seconds; it registers the kernel again where it points at another Python, and installs
+    again when the lock changes; --sweeps adds the cluster's lock once."""
+    copy = copy_repo(scratch / "again" / "repo")
+    (copy / ".venv" / "bin").mkdir(parents=True)   # a current .venv: this suite's Python
+    (copy / ".venv" / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (copy / ".venv" / "bin" / "python").chmod(0o755)
+    stubs, log = scratch / "again" / "stubs", scratch / "again" / "uv.log"
+    stubs.mkdir()
+    (stubs / "uv").write_text(f'#!/bin/sh\n[ "$1" = --version ] && echo "uv 0.0.0" && exit 0\necho "$@" >> "{log}"\n')
+    (stubs / "uv").chmod(0o755)
+    env = setup_env(copy, PATH=f"{stubs}{os.pathsep}{tools_path(stubs / 'tools', {})}", SETUP_GPU="0")
+    kernel = copy.parent / "jupyter" / "kernels" / "lstm-agnews" / "kernel.json"
+
+    def setup(*args: str) -> tuple[str, str]:
+        """(what uv was asked to install, setup.sh's output); the log emptied for the next call."""
+        r = run_setup(copy, env, 120, *args)
+        assert r.returncode == 0, r.stdout + r.stderr
+        asked = log.read_text() if log.exists() else ""
+        log.unlink(missing_ok=True)
+        return asked, r.stdout
+
+    asked, said = setup()
+    assert "-r requirements.txt" in asked and "Registered" in said
+    assert json.loads(kernel.read_text())["argv"][0] == sys.executable
+    registered = kernel.stat().st_mtime_ns
+    start = time.monotonic()
+    asked, said = setup()
+    assert time.monotonic() - start < 5, "a set-up with nothing to do took seconds"
+    assert asked == "" and "Registered" not in said and kernel.stat().st_mtime_ns == registered, said
+
+    spec = json.loads(kernel.read_text())
+    kernel.write_text(json.dumps({**spec, "argv": ["/another/python", *spec["argv"][1:]]}))
+    asked, said = setup()   # the kernel points elsewhere: registered again, nothing installed
+    assert asked == "" and "Registered" in said and json.loads(kernel.read_text())["argv"][0] == sys.executable
+
+    asked, _ = setup("--sweeps")
+    assert "-r requirements-sweeps.txt" in asked and "-r requirements.txt" not in asked, asked
+    assert setup("--sweeps")[0] == ""
+
+    with (copy / "requirements.txt").open("a") as lock:   # a new lock (git pull): installed again
+        lock.write("\n")
+    assert "-r requirements.txt" in setup()[0]
+
+
+def test_run_all_help_answers_at_once_without_a_venv(scratch):
+    """./run_all.sh --help on a fresh clone, with no Python on PATH at all: the runner's help, at
+    once, and no .venv made."""
+    copy = copy_repo(scratch / "help" / "repo")
+    path = tools_path(scratch / "help" / "bin", {})
+    start = time.monotonic()
+    r = subprocess.run(["bash", str(copy / "run_all.sh"), "--help"], cwd=scratch / "help", env=setup_env(copy, PATH=path),
+                       capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0 and time.monotonic() - start < 5, r.stderr
+    assert r.stdout == (REPO / "tools" / "run_all_help.txt").read_text() and "usage: run_all.sh" in r.stdout
+    assert not (copy / ".venv").exists()
+
+
+def test_the_help_run_all_prints_is_the_runners():
+    r = subprocess.run([sys.executable, "-P", "-m", "series_runner", "--help"], cwd=REPO,
+                       env={**os.environ, "COLUMNS": "100"}, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == (REPO / "tools" / "run_all_help.txt").read_text(), (
+        "the runner's help changed: COLUMNS=100 .venv/bin/python -m series_runner --help > tools/run_all_help.txt")

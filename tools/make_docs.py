@@ -1,16 +1,21 @@
 """Executed copies of the notebooks to read without installing anything: docs/notebooks/.
 
     AG_NEWS_DIR=/folder/with/test.csv .venv/bin/python tools/make_docs.py [--epochs 5] [--batch-size 32]
+    AG_NEWS_DIR=/folder/with/test.csv .venv/bin/python tools/make_docs.py --only 03   # one copy again
 
 Runs the whole series (00-07) with ./run_all.sh on the real AG News test split
 (data_source ag_news_test_split: 80% of its 7,600 texts to train, 20% to test) into
-runs/docs/ (git-ignored), then copies the executed notebooks into docs/notebooks/:
+runs/docs/ (git-ignored), then copies the executed notebooks into docs/notebooks/. With --only,
+it runs only those notebooks, into the same runs/docs/ (so 06 and 07 find the metrics of the last
+whole run beside them), and replaces only their copies. Each copy gets:
 images re-encoded smaller with Pillow (downscaled to at most 900 px wide, 256 colours),
 LIME's interactive view (1.2 MB of JavaScript each) replaced by a note, no models, outputs sanitized (the repository's and the run folder's absolute paths become
 relative ones, the home folder "~", the machine's name "<host>"), a banner cell at the top of
 each copy (the data, the sizes, the settings, the date: the one place for a copy's provenance),
-and writes docs/README.md, and the results table read from the copies themselves between the
-lines RESULTS_BEGIN and RESULTS_END of README.md and of docs/results.md.
+and writes docs/README.md, the results table read from the copies themselves between the
+lines RESULTS_BEGIN and RESULTS_END of README.md and of docs/results.md, and what a run costs
+(:func:`cost_block`: the copies' split and minutes beside the measurements in MEASURED) between
+COST_BEGIN and COST_END of both.
 tests/test_docs.py checks that the copies' code cells equal the notebooks' own and that both
 tables are the one :func:`results_block` reads from the copies: after editing a notebook, run this
 command again.
@@ -47,6 +52,16 @@ DOCS = REPO / "docs"
 SHOWCASE = {"batch_size": 32, "epochs": 5}
 """The executed copies' settings (every other parameter at the notebook's default, seed 0)."""
 RESULTS_BEGIN, RESULTS_END = "<!-- results:begin -->", "<!-- results:end -->"
+COST_BEGIN, COST_END = "<!-- cost:begin -->", "<!-- cost:end -->"
+MEASURED = {
+    "venv": ("2.6 GB", "`du -sh .venv` after `./setup.sh`, CPU set-up, Linux, 2026-12-06"),
+    "quick": (18.9, "`./run_all.sh --quick --synthetic` on a learner's `.venv`, 2026-12-06, on a 2-core CPU "
+                    "shared with five other jobs (load 6 to 10), so an upper bound"),
+    "full": (30.7, "2026-12-06, on the generated corpus of full size, `benchmarks/bench_additions.py`, "
+                   "whose results benchmarks/README.md gives"),
+}
+"""What a run costs beyond the copies' own run: the learner's install, the whole series at the quick
+values and at the tutorial's settings (minutes on a 2-core CPU without GPU; docs/results.md)."""
 BANNER_ID = "docs-banner"
 APPROACH_NAMES = {
     "01_lstm_25_tokens": (1, "LSTM, 25 tokens"),
@@ -101,6 +116,8 @@ def clean_notebook(nb, clean) -> None:
     nb.metadata.get("papermill", {}).pop("input_path", None)
     nb.metadata.get("papermill", {}).pop("output_path", None)
     for cell in nb.cells:
+        if cell.cell_type == "markdown":  # links written for notebooks/, read from docs/notebooks/
+            cell.source = cell.source.replace("](../", "](../../").replace("](../../docs/", "](../")
         if cell.cell_type != "code":
             continue
         for out in cell.get("outputs", []):
@@ -183,19 +200,57 @@ def results_block(folder: Path) -> str:
     ])
 
 
-def write_block(path: Path, block: str) -> None:
-    """Replace what stands between RESULTS_BEGIN and RESULTS_END in ``path`` with ``block``."""
-    text = path.read_text()
-    if RESULTS_BEGIN not in text or RESULTS_END not in text:
-        sys.exit(f"make_docs.py: {path.name} lacks the lines {RESULTS_BEGIN} and {RESULTS_END}")
-    head, rest = text.split(RESULTS_BEGIN, 1)
-    _, tail = rest.split(RESULTS_END, 1)
-    path.write_text(f"{head}{RESULTS_BEGIN}\n{block}\n{RESULTS_END}{tail}")
+def copies_run(folder: Path) -> dict:
+    """The copies' run as their banner records it (01's): the split, batch size, epochs and the
+    whole series' minutes, as numbers."""
+    made = re.search(r"<!-- made: (.*?) -->", copy_figures(folder)["banner"])
+    text = made.group(1) if made else ""
+    found = {}
+    for key, pattern in (("n_train", r"([\d,]+) texts to train"), ("n_val", r"([\d,]+) more as the validation"),
+                         ("n_test", r"([\d,]+) to test"), ("batch_size", r"batch_size (\d+)"),
+                         ("epochs", r"epochs (\d+)"), ("minutes", r"the whole series (\d+) minutes"),
+                         ("date", r"made (\d{4}-\d{2}-\d{2})")):
+        hit = re.search(pattern, text)
+        if hit:
+            found[key] = hit.group(1) if key == "date" else int(hit.group(1).replace(",", ""))
+    return found
 
 
-def read_block(path: Path) -> str:
+def cost_block(folder: Path) -> str:
+    """What a run costs (Markdown): download, disk, and the whole series' minutes on a 2-core CPU at
+    the quick values, at the executed copies' small scale (read from their banner) and at the
+    tutorial's settings (MEASURED). README.md and docs/results.md show it between COST_BEGIN and COST_END."""
+    run = copies_run(folder)
+    venv, venv_how = MEASURED["venv"]
+    quick, quick_how = MEASURED["quick"]
+    full, full_how = MEASURED["full"]
+    lines = [f"- **Download**: AG News once, about 30 MB; the packages the first time `./setup.sh` runs. "
+             f"**Disk**: `.venv` takes {venv} ({venv_how})."]
+    minutes = []
+    if quick is not None:
+        minutes.append(f"at the quick values, {quick} minutes ({quick_how})")
+    if run.get("minutes"):
+        minutes.append(f"at the executed copies' small scale ({run['n_train']:,} texts to train, {run['n_val']:,} "
+                       f"to validate, {run['n_test']:,} to test; batch {run['batch_size']}, {run['epochs']} epochs), "
+                       f"{run['minutes']} minutes (their run, {run['date']})")
+    minutes.append(f"at the tutorial's settings on 120,000 texts to train, {full} minutes ({full_how})")
+    lines.append("- **Time**, the whole series 00–07 on a 2-core CPU without GPU: " + "; ".join(minutes) + ".")
+    return "\n".join(lines)
+
+
+def write_block(path: Path, block: str, begin: str = RESULTS_BEGIN, end: str = RESULTS_END) -> None:
+    """Replace what stands between ``begin`` and ``end`` (RESULTS_BEGIN, RESULTS_END) in ``path`` with ``block``."""
     text = path.read_text()
-    return text.split(RESULTS_BEGIN, 1)[1].split(RESULTS_END, 1)[0].strip("\n")
+    if begin not in text or end not in text:
+        sys.exit(f"make_docs.py: {path.name} lacks the lines {begin} and {end}")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{begin}\n{block}\n{end}{tail}")
+
+
+def read_block(path: Path, begin: str = RESULTS_BEGIN, end: str = RESULTS_END) -> str:
+    text = path.read_text()
+    return text.split(begin, 1)[1].split(end, 1)[0].strip("\n")
 
 
 def banner(name: str, metrics: dict, args, today: str, minutes: float | None) -> str:
@@ -218,40 +273,53 @@ def main(argv=None) -> int:
     ap.add_argument("--batch-size", type=int, default=SHOWCASE["batch_size"])
     ap.add_argument("--reuse", action="store_true", help="copy the last run in runs/docs without running")
     ap.add_argument("--took", type=float, help="with --reuse: the run's minutes, for docs/README.md")
+    ap.add_argument("--only", metavar="NN[,NN...]",
+                    help="run and copy only these notebooks (into runs/docs, beside the last whole run)")
     args = ap.parse_args(argv)
     if not (os.environ.get("AG_NEWS_DIR") and Path(os.environ["AG_NEWS_DIR"], "test.csv").is_file()):
-        sys.exit("make_docs.py: set AG_NEWS_DIR to the folder holding AG News's test.csv")
+        sys.exit("make_docs.py: set AG_NEWS_DIR to the folder holding AG News's test.csv "
+                 "(where to get it: docs/running.md, 'The data')")
     run_dir = REPO / "runs" / "docs"
-    setting = (f"data_source ag_news_test_split (AG News's real test split: 6,080 texts to train, "
-               f"608 of them the validation slice, 1,520 to test), batch_size {args.batch_size}, "
-               f"epochs {args.epochs}, every other parameter at the notebook's default")
     start = time.monotonic()
     if not args.reuse:
-        shutil.rmtree(run_dir, ignore_errors=True)
+        if not args.only:
+            shutil.rmtree(run_dir, ignore_errors=True)
         cmd = [str(REPO / "run_all.sh"), "-p", "data_source", "ag_news_test_split",
                "-p", "batch_size", str(args.batch_size), "-p", "epochs", str(args.epochs),
-               "--out", str(run_dir)]
+               "--out", str(run_dir), *(["--only", args.only] if args.only else [])]
         subprocess.run(cmd, cwd=REPO, check=True)
     seconds = time.monotonic() - start
     clean = sanitizer(run_dir)
     target = DOCS / "notebooks"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
+    wanted = {n.strip() for n in args.only.split(",")} if args.only else None
+    series_minutes = copies_run(target).get("minutes") if wanted else None
+    if not wanted:
+        shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True, exist_ok=True)
     names = []
     today = datetime.date.today().isoformat()
-    minutes = args.took or (None if args.reuse else seconds / 60)
+    minutes = series_minutes if wanted else args.took or (None if args.reuse else seconds / 60)
     first = sorted((run_dir / "metrics").glob("0[1-5]_*.json"))
     metrics = json.loads(first[0].read_text()) if first else {}
+    setting = (f"data_source ag_news_test_split (AG News's real test split: {metrics.get('n_train', 0):,} texts to "
+               f"train, {metrics.get('n_val', 0):,} more as the validation slice, {metrics.get('n_test', 0):,} to test), "
+               f"batch_size {args.batch_size}, epochs {args.epochs}, every other parameter at the notebook's default")
     for src in sorted(list_notebooks(run_dir / "notebooks")):  # by name, as the table lists them
+        if wanted and src.stem[:2] not in wanted:
+            continue
         nb = nbformat.read(src, as_version=4)
         clean_notebook(nb, clean)
         nb.cells = [c for c in nb.cells if c.get("id") != BANNER_ID]
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(banner(src.stem, metrics, args, today, minutes), id=BANNER_ID))
         nbformat.write(nb, target / src.name)
         names.append(src.name)
-    block = results_block(target)
+    block, cost = results_block(target), cost_block(target)
     for path in (REPO / "README.md", DOCS / "results.md"):
         write_block(path, block)
+        write_block(path, cost, COST_BEGIN, COST_END)
+    if wanted:
+        print(f"make_docs.py: {', '.join(names)} copied again into {target.relative_to(REPO)}; run took {seconds:.0f} s")
+        return 0
     rows = "\n".join(f"| [{n[:-6]}](notebooks/{n}) | {(target / n).stat().st_size / 1e6:.1f} MB |" for n in names)
     took = (f" The run took {args.took or seconds / 60:.1f} minutes on a {os.cpu_count()}-core CPU without GPU, shared with other jobs."
             if args.took or not args.reuse else "")
