@@ -67,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS", help="per-cell timeout")
     p.add_argument("--notebooks", default=None, metavar="DIR",
                    help="folder of NN_*.ipynb notebooks to run (default: the series in notebooks/)")
-    many = p.add_argument_group('many runs on a Dask cluster (docs/sweeps.md; needs pip install -e ".[sweeps]")')
+    many = p.add_argument_group('many runs on a Dask cluster (docs/sweeps.md; needs ./setup.sh --sweeps)')
     many.add_argument("--sweep", default=None, metavar="FILE",
                       help="run a sweep file's tasks (notebooks x parameter grid or sets) into DIR "
                            "(default: runs/sweep-<date-time>); the file holds the notebooks and parameters")

@@ -22,7 +22,7 @@ MEMORY_PER_WORKER = 3 * _GIB
 """What one worker running a notebook (its kernel, TensorFlow, one network) may need."""
 
 
-INSTALL_COMMAND = '.venv/bin/python -m pip install -e ".[sweeps]"'
+INSTALL_COMMAND = "./setup.sh --sweeps"
 """What adds ``distributed`` (the ``sweeps`` extra) to the learner's install."""
 
 

@@ -60,7 +60,7 @@ def test_without_distributed_a_cluster_stops_at_once_naming_the_install(tmp_path
     monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` fails as if not installed
     assert run_series([*args, "--out", "out"]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and err.endswith('.venv/bin/python -m pip install -e ".[sweeps]"'), err
+    assert len(err.splitlines()) == 1 and err.endswith("./setup.sh --sweeps"), err
     assert "`distributed`" in err and not (tmp_path / "out").exists()
 
 
