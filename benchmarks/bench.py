@@ -45,11 +45,10 @@ import numpy as np  # noqa: E402
 
 import helpers  # noqa: E402
 from helpers import config  # noqa: E402
-from helpers.data import AG_NEWS_SIZES, ENV_VAR, resolve_data_dir  # noqa: E402
+from helpers.data import ENV_VAR, resolve_data_dir  # noqa: E402
 
 sys.path.insert(0, str(REPO / "tests"))
 from notebook_code import notebook_path, run_cells  # noqa: E402  (the notebooks' own cells)
-
 
 # ----------------------------------------------------------------------------------------------
 # arithmetic
@@ -72,8 +71,13 @@ def lstm_forward_macs(max_tokens: int, embed_len: int, lstm_units, bidirectional
 
 def cpu_info() -> dict:
     """Model name, clock (MHz as the kernel reports it) and AVX-512 support, from /proc/cpuinfo."""
-    info = {"cores": os.cpu_count(), "model": platform.processor() or "unknown", "mhz": None,
-            "avx512f": False, "avx512_bf16": False}
+    info = {
+        "cores": os.cpu_count(),
+        "model": platform.processor() or "unknown",
+        "mhz": None,
+        "avx512f": False,
+        "avx512_bf16": False,
+    }
     try:
         text = Path("/proc/cpuinfo").read_text()
     except OSError:
@@ -159,19 +163,32 @@ def bench_approach(number, data, keep, args) -> dict:
     from helpers.tfsetup import keras
 
     a = config.get_approach(number)
-    params = {**notebook_defaults(notebook_path(a.name)), "seed": args.seed, "batch_size": args.batch_size,
-              "lime_samples": args.lime_samples or 10}
-    ns = run_cells(a.name, ["imports"], **params, data=data, train_texts=data.train_texts,
-                   train_labels=data.train_labels, test_texts=data.test_texts, test_labels=data.test_labels,
-                   class_names=list(data.class_names))
+    params = {
+        **notebook_defaults(notebook_path(a.name)),
+        "seed": args.seed,
+        "batch_size": args.batch_size,
+        "lime_samples": args.lime_samples or 10,
+    }
+    ns = run_cells(
+        a.name,
+        ["imports"],
+        **params,
+        data=data,
+        train_texts=data.train_texts,
+        train_labels=data.train_labels,
+        test_texts=data.test_texts,
+        test_labels=data.test_labels,
+        class_names=list(data.class_names),
+    )
     t0 = time.perf_counter()
     run_cells(a.name, ["vectorize"], ns)  # the vocabulary from all training texts, every text vectorized
     vectorize_s = time.perf_counter() - t0
     run_cells(a.name, ["network", "compile"], ns)
     model = ns["model"]
     x, y = ns["x_train"][keep], data.train_labels[keep]
-    x_tr, _, y_tr, _ = train_test_split(x, y, test_size=config.VALIDATION_FRACTION, stratify=y,
-                                        random_state=args.seed)  # the notebooks' training slice
+    x_tr, _, y_tr, _ = train_test_split(
+        x, y, test_size=config.VALIDATION_FRACTION, stratify=y, random_state=args.seed
+    )  # the notebooks' training slice
     timer = EpochTimer()
     # One warm-up step traces the training function, so even a 1-epoch run times the steady state
     # (the trace, a few seconds, is reported separately).
@@ -179,8 +196,7 @@ def bench_approach(number, data, keep, args) -> dict:
     model.train_on_batch(x_tr[: args.batch_size], y_tr[: args.batch_size])
     trace_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    model.fit(x_tr, y_tr, batch_size=args.batch_size, epochs=args.epochs, shuffle=True, verbose=0,
-              callbacks=[timer])
+    model.fit(x_tr, y_tr, batch_size=args.batch_size, epochs=args.epochs, shuffle=True, verbose=0, callbacks=[timer])
     fit_s = time.perf_counter() - t0
     epochs = timer.seconds
     steady = statistics.median(epochs)
@@ -209,8 +225,12 @@ def bench_approach(number, data, keep, args) -> dict:
         lime_s = time.perf_counter() - t0
     keras.backend.clear_session()
     return {
-        "approach": a.number, "title": a.title, "n_train": n, "epochs": args.epochs,
-        "batch_size": args.batch_size, "fit_seconds": round(fit_s, 2),
+        "approach": a.number,
+        "title": a.title,
+        "n_train": n,
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "fit_seconds": round(fit_s, 2),
         "vectorize_seconds": round(vectorize_s, 2),
         "trace_seconds": round(trace_s, 2),
         "epoch_seconds": [round(s, 2) for s in epochs],
@@ -240,35 +260,48 @@ def run_series(args) -> dict:
         if res.is_file():
             r = json.loads(res.read_text())
             summary = {k: round(v, 1) for k, v in r.get("notebook_seconds", {}).items()}
-    return {"command": "python -m series_runner --synthetic " + (args.series_args or ""),
-            "returncode": proc.returncode, "wall_seconds": round(wall, 1),
-            "notebook_seconds": summary, "stderr_tail": proc.stderr[-2000:] if proc.returncode else ""}
+    return {
+        "command": "python -m series_runner --synthetic " + (args.series_args or ""),
+        "returncode": proc.returncode,
+        "wall_seconds": round(wall, 1),
+        "notebook_seconds": summary,
+        "stderr_tail": proc.stderr[-2000:] if proc.returncode else "",
+    }
 
 
 # ----------------------------------------------------------------------------------------------
 
 
 def table(res: dict) -> str:
-    lines = [f"Benchmark {res['date']} on {res['device']['cpu_model']} ({res['device']['describe']}); "
-             f"TensorFlow {res['device']['tensorflow']}",
-             f"data: {res['data']['what']}: {res['data']['n_train']:,} train / {res['data']['n_test']:,} test",
-             "",
-             f"{'step':<44}{'value':>14}",
-             f"{'load + checksum':<44}{res['load_seconds']:>12.2f} s",
-             "vec s: the notebook's vectorize cell (vocabulary + all " + format(res['data']['n_total'], ',') + " texts)",
-             ""]
-    hdr = (f"{'approach':<10}{'n_train':>9}{'vec s':>7}{'s/epoch':>9}{'→108k':>8}{'tok/s':>10}{'GFLOP/s':>9}"
-           f"{'infer txt/s':>12}{'LIME s':>8}{'test acc':>9}")
+    lines = [
+        f"Benchmark {res['date']} on {res['device']['cpu_model']} ({res['device']['describe']}); "
+        f"TensorFlow {res['device']['tensorflow']}",
+        f"data: {res['data']['what']}: {res['data']['n_train']:,} train / {res['data']['n_test']:,} test",
+        "",
+        f"{'step':<44}{'value':>14}",
+        f"{'load + checksum':<44}{res['load_seconds']:>12.2f} s",
+        "vec s: the notebook's vectorize cell (vocabulary + all " + format(res["data"]["n_total"], ",") + " texts)",
+        "",
+    ]
+    hdr = (
+        f"{'approach':<10}{'n_train':>9}{'vec s':>7}{'s/epoch':>9}{'→108k':>8}{'tok/s':>10}{'GFLOP/s':>9}"
+        f"{'infer txt/s':>12}{'LIME s':>8}{'test acc':>9}"
+    )
     lines += [hdr, "-" * len(hdr)]
     for r in res["approaches"]:
-        lines.append(f"{r['approach']:<10}{r['n_train']:>9,}{r['vectorize_seconds']:>7.1f}{r['seconds_per_epoch']:>9.2f}"
-                     f"{r['seconds_per_epoch_full_108k']:>8.0f}{r['tokens_per_second']:>10,}"
-                     f"{r['achieved_gflops']:>9.1f}{r['inference_texts_per_second']:>12,}"
-                     f"{(r['lime_seconds'] or float('nan')):>8.2f}{r['test_accuracy']:>9.3f}")
+        lines.append(
+            f"{r['approach']:<10}{r['n_train']:>9,}{r['vectorize_seconds']:>7.1f}{r['seconds_per_epoch']:>9.2f}"
+            f"{r['seconds_per_epoch_full_108k']:>8.0f}{r['tokens_per_second']:>10,}"
+            f"{r['achieved_gflops']:>9.1f}{r['inference_texts_per_second']:>12,}"
+            f"{(r['lime_seconds'] or float('nan')):>8.2f}{r['test_accuracy']:>9.3f}"
+        )
     peak = res["device"].get("fp32_peak_gflops_nominal")
-    lines += ["", f"peak resident memory: {res['peak_rss_mib']:.0f} MiB; nominal FP32 peak: "
-              + (f"{peak:.0f} GFLOP/s" if peak else "unknown (no clock in /proc/cpuinfo)"),
-              "(→108k: seconds per epoch extrapolated linearly to the 108,000 training texts of a full run)"]
+    lines += [
+        "",
+        f"peak resident memory: {res['peak_rss_mib']:.0f} MiB; nominal FP32 peak: "
+        + (f"{peak:.0f} GFLOP/s" if peak else "unknown (no clock in /proc/cpuinfo)"),
+        "(→108k: seconds per epoch extrapolated linearly to the 108,000 training texts of a full run)",
+    ]
     if res.get("series"):
         s = res["series"]
         lines.append(f"whole series ({s['command'].strip()}): {s['wall_seconds']:.0f} s, exit status {s['returncode']}")
@@ -276,8 +309,9 @@ def table(res: dict) -> str:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--approaches", default="1,2,3,4,5", help="comma-separated approach numbers (default all)")
     p.add_argument("--epochs", type=int, default=1, help="timed epochs per approach (median reported; default 1)")
     p.add_argument("--train-size", type=int, default=None, help="stratified subsample of training texts")
@@ -298,8 +332,7 @@ def main(argv=None) -> int:
 
     helpers.notebook_setup()  # as every notebook: quiet logs, CPU threads tuned for LSTMs
     cpu = cpu_info()
-    res: dict = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                 "argv": sys.argv[1:]}
+    res: dict = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "argv": sys.argv[1:]}
     data, res["load_seconds"], what = load(args.data_dir, args.seed)
     n_total = data.n_train + data.n_test
     # The vocabulary and the vectorizing always at full size (that is the cost measured);
@@ -309,8 +342,14 @@ def main(argv=None) -> int:
         keep, _ = helpers.stratified_subsample(keep, data.train_labels, args.train_size, args.seed)
         keep = np.sort(np.asarray(keep, dtype=np.int64))
     res["load_seconds"] = round(res["load_seconds"], 2)
-    res["data"] = {"what": what, "source": data.source, "n_train": data.n_train, "n_test": data.n_test,
-                   "n_total": n_total, "train_size_option": args.train_size}
+    res["data"] = {
+        "what": what,
+        "source": data.source,
+        "n_train": data.n_train,
+        "n_test": data.n_test,
+        "n_total": n_total,
+        "train_size_option": args.train_size,
+    }
     res["approaches"] = []
     for a in approaches:
         print(f"approach {a} ...", flush=True)
@@ -320,12 +359,18 @@ def main(argv=None) -> int:
         res["series"] = run_series(args)
     res["peak_rss_mib"] = round(peak_rss_mib(), 1)
     res["device"] = {
-        "describe": helpers.describe_device(), "cpu_model": cpu["model"], "cpu_mhz": cpu["mhz"],
-        "cores": cpu["cores"], "avx512f": cpu["avx512f"], "avx512_bf16": cpu["avx512_bf16"],
+        "describe": helpers.describe_device(),
+        "cpu_model": cpu["model"],
+        "cpu_mhz": cpu["mhz"],
+        "cores": cpu["cores"],
+        "avx512f": cpu["avx512f"],
+        "avx512_bf16": cpu["avx512_bf16"],
         "fp32_peak_gflops_nominal": fp32_peak_gflops(cpu),
         "tf_intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
         "tf_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads(),
-        "tensorflow": tf.__version__, "keras": keras.__version__, "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "python": platform.python_version(),
         "onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "(default)"),
     }
     out = Path(args.json)

@@ -42,8 +42,10 @@ import nbformat
 from series_runner.notebooks import list_notebooks
 
 REPO = Path(__file__).resolve().parent.parent
-ADDED_CELLS = {"01_lstm_25_tokens": ("own-baseline-tfidf", "own-baseline-bag-of-words"),
-               "07_further_recommendations": ("order-probe", "transformer")}
+ADDED_CELLS = {
+    "01_lstm_25_tokens": ("own-baseline-tfidf", "own-baseline-bag-of-words"),
+    "07_further_recommendations": ("order-probe", "transformer"),
+}
 """The additions' own cells, by notebook and cell id."""
 TRANSFORMER_LINE = re.compile(r"^transformer\s+epochs.*?(\d+(?:\.\d+)?) s\s*$", re.M)
 """07's ``run`` cell prints one line per recipe, ending in its fit seconds."""
@@ -95,23 +97,28 @@ def main(argv=None) -> int:
     rounds = []
     for round_ in range(args.rounds):
         tmp = Path(tempfile.mkdtemp(prefix="bench-additions-"))
-        r = run_once(args, tmp / "run")      # a failed run's folder stays, to read
+        r = run_once(args, tmp / "run")  # a failed run's folder stays, to read
         shutil.rmtree(tmp)
         added = sum(r["added"].values())
         before = r["total"] - added
         r.update(after=r["total"], before=before, added_seconds=added, share=r["total"] / before - 1)
         rounds.append(r)
-        print(f"round {round_ + 1}: series {r['after'] / 60:.1f} min now, {r['before'] / 60:.1f} min before the "
-              f"additions: {r['share']:+.1%}", flush=True)
+        print(
+            f"round {round_ + 1}: series {r['after'] / 60:.1f} min now, {r['before'] / 60:.1f} min before the "
+            f"additions: {r['share']:+.1%}",
+            flush=True,
+        )
         for name, seconds in r["notebooks"].items():
             print(f"  {name:<34} {seconds:7.0f} s")
         for name, seconds in r["added"].items():
             print(f"  added: {name:<42} {seconds:6.1f} s")
     share = statistics.median(r["share"] for r in rounds)
-    print(f"\nthe series now takes {share:+.1%} against the series before the baselines, the word-order probe "
-          f"and the Transformer recipe (median of {len(rounds)} run{'s' if len(rounds) > 1 else ''}; "
-          f"before {statistics.median(r['before'] for r in rounds) / 60:.1f} min, "
-          f"after {statistics.median(r['after'] for r in rounds) / 60:.1f} min)")
+    print(
+        f"\nthe series now takes {share:+.1%} against the series before the baselines, the word-order probe "
+        f"and the Transformer recipe (median of {len(rounds)} run{'s' if len(rounds) > 1 else ''}; "
+        f"before {statistics.median(r['before'] for r in rounds) / 60:.1f} min, "
+        f"after {statistics.median(r['after'] for r in rounds) / 60:.1f} min)"
+    )
     if args.json:
         args.json.write_text(json.dumps(dict(rounds=rounds, share=share, quick=args.quick), indent=2))
     return 0

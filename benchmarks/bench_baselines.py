@@ -38,15 +38,27 @@ def main(argv=None) -> int:
 
     import helpers
 
-    cells = {c.id: c.source for c in
-             nbformat.read(REPO / "notebooks" / "01_lstm_25_tokens.ipynb", as_version=4).cells}
-    ns = {"seed": 0, "max_tokens": 25, "embed_len": 25, "lstm_units": 50, "epochs": 5, "batch_size": 512,
-          "NAME": "01_lstm_25_tokens", "helpers": helpers}
+    cells = {c.id: c.source for c in nbformat.read(REPO / "notebooks" / "01_lstm_25_tokens.ipynb", as_version=4).cells}
+    ns = {
+        "seed": 0,
+        "max_tokens": 25,
+        "embed_len": 25,
+        "lstm_units": 50,
+        "epochs": 5,
+        "batch_size": 512,
+        "NAME": "01_lstm_25_tokens",
+        "helpers": helpers,
+    }
     helpers.notebook_setup(seed=0)
     exec(cells["imports"], ns)
     data = helpers.load_data("synthetic", train_size=args.train_size, seed=0)
-    ns.update(train_texts=data.train_texts, train_labels=data.train_labels, test_texts=data.test_texts,
-              test_labels=data.test_labels, class_names=list(data.class_names))
+    ns.update(
+        train_texts=data.train_texts,
+        train_labels=data.train_labels,
+        test_texts=data.test_texts,
+        test_labels=data.test_labels,
+        class_names=list(data.class_names),
+    )
     exec(cells["vectorize"], ns)
     print(f"{len(data.train_texts):,} training texts, {len(data.test_texts):,} test texts")
     timings = {"baselines": [], "approach 1 fit": []}
@@ -61,12 +73,16 @@ def main(argv=None) -> int:
             start = time.perf_counter()
             exec(cells["train"].replace("verbose=2", "verbose=0"), ns)
             timings["approach 1 fit"].append(time.perf_counter() - start)
-        print(f"round {round_ + 1}: baselines {timings['baselines'][-1]:.1f} s "
-              f"(TF-IDF accuracy {ns['tfidf_accuracy']:.4f}, bag of words {ns['bow_accuracy']:.4f}), "
-              f"approach 1's fit {timings['approach 1 fit'][-1]:.1f} s")
+        print(
+            f"round {round_ + 1}: baselines {timings['baselines'][-1]:.1f} s "
+            f"(TF-IDF accuracy {ns['tfidf_accuracy']:.4f}, bag of words {ns['bow_accuracy']:.4f}), "
+            f"approach 1's fit {timings['approach 1 fit'][-1]:.1f} s"
+        )
     ratios = [b / f for b, f in zip(timings["baselines"], timings["approach 1 fit"])]
-    print(f"baselines / approach 1's fit: median {statistics.median(ratios):.3f} "
-          f"(rounds: {', '.join(f'{r:.3f}' for r in ratios)})")
+    print(
+        f"baselines / approach 1's fit: median {statistics.median(ratios):.3f} "
+        f"(rounds: {', '.join(f'{r:.3f}' for r in ratios)})"
+    )
     return 0
 
 

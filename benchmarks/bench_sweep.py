@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
 import sys
 import time
@@ -31,7 +30,13 @@ sys.path.insert(0, str(ROOT))
 SETTINGS = {"data_source": "synthetic", "train_size": 300, "test_size": 100, "epochs": 1, "lime_samples": 20}
 
 FULL_SCALE_SECONDS = {  # benchmarks/README.md, "The whole series at full scale", run B wall times
-    "00": 11, "01": 61, "02": 78, "03": 110, "04": 217, "05": 399, "06": 6,
+    "00": 11,
+    "01": 61,
+    "02": 78,
+    "03": 110,
+    "04": 217,
+    "05": 399,
+    "06": 6,
 }
 
 
@@ -63,8 +68,7 @@ def engine(n: int, workers: int) -> tuple[float, float]:
     with open_client(workers=workers) as client:
         client.wait_for_workers(workers)
         started = time.perf_counter() - t0
-        futures = [client.submit(run_task, nb.name, nb.read_bytes(), p, declared=declared, pure=False)
-                   for p in params]
+        futures = [client.submit(run_task, nb.name, nb.read_bytes(), p, declared=declared, pure=False) for p in params]
         results = client.gather(futures)
     assert all(r["status"] == "ok" for r in results), [r["error"] for r in results]
     return time.perf_counter() - t0, started
@@ -83,9 +87,13 @@ def on_paper(workers=(1, 2, 5, 10, 25)) -> dict:
         for t in sorted([s[k] for k in ("01", "02", "03", "04", "05")] * 5, reverse=True):
             loads[loads.index(min(loads))] += t
         per_n[n] = max(loads)
-    return {"series_serial_s": series_sum, "series_critical_path_s": path_free,
-            "series_critical_path_after_00_s": path_after_00, "seed_sweep_serial_s": sweep,
-            "seed_sweep_n_workers_s": per_n}
+    return {
+        "series_serial_s": series_sum,
+        "series_critical_path_s": path_free,
+        "series_critical_path_after_00_s": path_after_00,
+        "seed_sweep_serial_s": sweep,
+        "seed_sweep_n_workers_s": per_n,
+    }
 
 
 def main() -> None:
@@ -108,22 +116,33 @@ def main() -> None:
         got["ratio"] = got["engine"] / got["serial"]
         rounds.append(got)
     paper = on_paper()
-    out = {"tasks": a.tasks, "workers": a.workers, "settings": SETTINGS, "rounds": rounds,
-           "median_ratio_engine_over_serial": statistics.median(r["ratio"] for r in rounds),
-           "on_paper": paper}
+    out = {
+        "tasks": a.tasks,
+        "workers": a.workers,
+        "settings": SETTINGS,
+        "rounds": rounds,
+        "median_ratio_engine_over_serial": statistics.median(r["ratio"] for r in rounds),
+        "on_paper": paper,
+    }
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)
     Path(a.json).write_text(json.dumps(out, indent=1))
-    print(f"\nmeasured: {a.tasks} tasks, engine ({a.workers} workers, start-up included) / serial = "
-          f"{out['median_ratio_engine_over_serial']:.2f} (median of {a.repeats} interleaved rounds; "
-          f"start-up {statistics.median(r['startup'] for r in rounds):.1f} s)")
-    m = lambda sec: f"{sec / 60:.1f} min"  # noqa: E731
+    print(
+        f"\nmeasured: {a.tasks} tasks, engine ({a.workers} workers, start-up included) / serial = "
+        f"{out['median_ratio_engine_over_serial']:.2f} (median of {a.repeats} interleaved rounds; "
+        f"start-up {statistics.median(r['startup'] for r in rounds):.1f} s)"
+    )
+    m = lambda sec: f"{sec / 60:.1f} min"
     print("on paper (full-scale wall times of benchmarks/README.md, run B; NOT measured as a sweep):")
-    print(f"  series 00-06 serially {m(paper['series_serial_s'])}; as a graph, critical path "
-          f"{m(paper['series_critical_path_s'])} (05 + 06), {m(paper['series_critical_path_after_00_s'])} "
-          f"if 01-05 waited for 00")
-    print(f"  seed sweep 01-05 × 5 seeds: serially {m(paper['seed_sweep_serial_s'])}; "
-          + ", ".join(f"{n} workers {m(v)}" for n, v in paper["seed_sweep_n_workers_s"].items())
-          + " (2 cores per worker, no start-up or transfer counted)")
+    print(
+        f"  series 00-06 serially {m(paper['series_serial_s'])}; as a graph, critical path "
+        f"{m(paper['series_critical_path_s'])} (05 + 06), {m(paper['series_critical_path_after_00_s'])} "
+        f"if 01-05 waited for 00"
+    )
+    print(
+        f"  seed sweep 01-05 × 5 seeds: serially {m(paper['seed_sweep_serial_s'])}; "
+        + ", ".join(f"{n} workers {m(v)}" for n, v in paper["seed_sweep_n_workers_s"].items())
+        + " (2 cores per worker, no start-up or transfer counted)"
+    )
 
 
 if __name__ == "__main__":

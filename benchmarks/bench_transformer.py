@@ -58,12 +58,22 @@ def main() -> None:
     args = p.parse_args()
 
     start = time.perf_counter()
-    ns = notebook_namespace(dict(data_source=args.data_source, train_size=args.train_size,
-                                 test_size=args.test_size, epochs=args.epochs, batch_size=args.batch_size,
-                                 output_dir=tempfile.mkdtemp(prefix="bench-transformer-")))
-    print(f"notebook 07's data and recipes ready in {time.perf_counter() - start:.0f} s: "
-          f"{len(ns['y_tr']):,} training texts, {len(ns['y_val']):,} validation, {len(ns['test_labels']):,} test, "
-          f"{ns['helpers'].describe_device()}", flush=True)
+    ns = notebook_namespace(
+        dict(
+            data_source=args.data_source,
+            train_size=args.train_size,
+            test_size=args.test_size,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            output_dir=tempfile.mkdtemp(prefix="bench-transformer-"),
+        )
+    )
+    print(
+        f"notebook 07's data and recipes ready in {time.perf_counter() - start:.0f} s: "
+        f"{len(ns['y_tr']):,} training texts, {len(ns['y_val']):,} validation, {len(ns['test_labels']):,} test, "
+        f"{ns['helpers'].describe_device()}",
+        flush=True,
+    )
 
     recipes = ns["recipes"]
     times: dict[str, list[float]] = {args.lstm: [], "transformer": []}
@@ -74,10 +84,13 @@ def main() -> None:
             cpu_start = time.process_time()
             history, seconds, _ = ns["train_recipe"](**recipes[name])
             times[name].append(seconds)
-            cpu[name].append(time.process_time() - cpu_start)      # less sensitive to other load
+            cpu[name].append(time.process_time() - cpu_start)  # less sensitive to other load
             accuracy[name] = history["val_accuracy"][-1]
-            print(f"round {i + 1}: {name:<12} fit {seconds:7.1f} s wall, {cpu[name][-1]:7.1f} s CPU "
-                  f"(validation accuracy {accuracy[name]:.4f})", flush=True)
+            print(
+                f"round {i + 1}: {name:<12} fit {seconds:7.1f} s wall, {cpu[name][-1]:7.1f} s CPU "
+                f"(validation accuracy {accuracy[name]:.4f})",
+                flush=True,
+            )
 
     lstm, transformer = (statistics.median(times[n]) for n in (args.lstm, "transformer"))
     ratio = transformer / lstm
@@ -86,14 +99,29 @@ def main() -> None:
     # recipe up to `epochs` (10 by default) epochs: counted here as one recipe, the least it costs
     lstm_recipes = sum(1 for name, s in recipes.items() if s.get("network") != "transformer") - 1
     share = ratio / (lstm_recipes + ratio)
-    print(f"\nmedian fit time: {args.lstm} {lstm:.1f} s, transformer {transformer:.1f} s; "
-          f"ratio transformer / {args.lstm} = {ratio:.2f} (CPU time of the process: {cpu_ratio:.2f})")
-    print(f"notebook 07 trains {lstm_recipes} LSTM recipes: the Transformer adds about "
-          f"{ratio / lstm_recipes:.1%} to their training ({share:.1%} of 07's training with it)")
+    print(
+        f"\nmedian fit time: {args.lstm} {lstm:.1f} s, transformer {transformer:.1f} s; "
+        f"ratio transformer / {args.lstm} = {ratio:.2f} (CPU time of the process: {cpu_ratio:.2f})"
+    )
+    print(
+        f"notebook 07 trains {lstm_recipes} LSTM recipes: the Transformer adds about "
+        f"{ratio / lstm_recipes:.1%} to their training ({share:.1%} of 07's training with it)"
+    )
     if args.json:
-        args.json.write_text(json.dumps(dict(times=times, cpu_seconds=cpu, ratio=ratio, cpu_ratio=cpu_ratio, lstm_recipes_trained=lstm_recipes,
-                                             accuracy=accuracy, settings=vars(args) | {"json": str(args.json)}),
-                                        indent=2))
+        args.json.write_text(
+            json.dumps(
+                dict(
+                    times=times,
+                    cpu_seconds=cpu,
+                    ratio=ratio,
+                    cpu_ratio=cpu_ratio,
+                    lstm_recipes_trained=lstm_recipes,
+                    accuracy=accuracy,
+                    settings=vars(args) | {"json": str(args.json)},
+                ),
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

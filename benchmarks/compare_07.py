@@ -25,8 +25,19 @@ REPO = Path(__file__).resolve().parent.parent
 
 def papermill(notebook: Path, out_dir: Path, params: dict, env: dict) -> float:
     (out_dir / "notebooks").mkdir(parents=True, exist_ok=True)
-    args = [sys.executable, "-m", "papermill", str(notebook), str(out_dir / "notebooks" / notebook.name),
-            "--cwd", str(out_dir / "notebooks"), "--no-progress-bar", "-p", "output_dir", ".."]
+    args = [
+        sys.executable,
+        "-m",
+        "papermill",
+        str(notebook),
+        str(out_dir / "notebooks" / notebook.name),
+        "--cwd",
+        str(out_dir / "notebooks"),
+        "--no-progress-bar",
+        "-p",
+        "output_dir",
+        "..",
+    ]
     for k, v in params.items():
         args += ["-p", k, str(v)]
     start = time.perf_counter()
@@ -44,8 +55,9 @@ def main() -> None:
     params = {"data_source": "synthetic", "train_size": args.train_size, "test_size": args.test_size}
     tmp = Path(tempfile.mkdtemp(prefix="compare07-"))
     old = tmp / "old"
-    subprocess.run(f"git -C {REPO} archive {args.old_rev} | tar -x -C {tmp} --one-top-level=old",
-                   shell=True, check=True)
+    subprocess.run(
+        f"git -C {REPO} archive {args.old_rev} | tar -x -C {tmp} --one-top-level=old", shell=True, check=True
+    )
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     old_env = {**env, "PYTHONPATH": str(old)}
     nb07 = "notebooks/07_further_recommendations.ipynb"
@@ -55,8 +67,10 @@ def main() -> None:
         times["new"].append(papermill(REPO / nb07, tmp / f"new-run-{i}", params, env))
         print(f"repeat {i + 1}: old {times['old'][-1]:.0f} s, new {times['new'][-1]:.0f} s", flush=True)
     ratio = statistics.median(times["new"]) / statistics.median(times["old"])
-    print(f"notebook 07, {args.train_size:,} / {args.test_size:,} generated texts: old {times['old']} s, "
-          f"new {times['new']} s; new / old = {ratio:.2f}")
+    print(
+        f"notebook 07, {args.train_size:,} / {args.test_size:,} generated texts: old {times['old']} s, "
+        f"new {times['new']} s; new / old = {ratio:.2f}"
+    )
     shutil.rmtree(tmp, ignore_errors=True)
 
 

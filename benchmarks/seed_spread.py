@@ -49,7 +49,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import numpy as np  # noqa: E402
 
 import helpers  # noqa: E402
 from helpers import config  # noqa: E402
@@ -58,17 +57,28 @@ sys.path.insert(0, str(REPO / "tests"))
 from notebook_code import train_approach  # noqa: E402  (the notebooks' own cells)
 
 DATA_SETTINGS = {
-    "real": {"data_source": "ag_news_test_split", "train_size": None, "test_size": None,
-             "epochs": 5, "batch_size": 32,
-             "label": "real AG News test split (80/20), batch 32, 5 epochs"},
-    "quick": {"data_source": "synthetic", "train_size": config.QUICK_SETTINGS["train_size"],
-              "test_size": config.QUICK_SETTINGS["test_size"], "epochs": config.QUICK_SETTINGS["epochs"],
-              "batch_size": config.QUICK_SETTINGS["batch_size"],
-              "label": "generated corpus, quick sizes ({train_size:,} / {test_size:,} texts), "
-                       "batch {batch_size}, {epochs} epochs"},
+    "real": {
+        "data_source": "ag_news_test_split",
+        "train_size": None,
+        "test_size": None,
+        "epochs": 5,
+        "batch_size": 32,
+        "label": "real AG News test split (80/20), batch 32, 5 epochs",
+    },
+    "quick": {
+        "data_source": "synthetic",
+        "train_size": config.QUICK_SETTINGS["train_size"],
+        "test_size": config.QUICK_SETTINGS["test_size"],
+        "epochs": config.QUICK_SETTINGS["epochs"],
+        "batch_size": config.QUICK_SETTINGS["batch_size"],
+        "label": "generated corpus, quick sizes ({train_size:,} / {test_size:,} texts), "
+        "batch {batch_size}, {epochs} epochs",
+    },
 }
-VARY = {"all": "the seed picks data, validation slice, weights and batch order (a notebook's -p seed)",
-        "weights": "data of the first seed fixed; the seed picks validation slice, weights and batch order"}
+VARY = {
+    "all": "the seed picks data, validation slice, weights and batch order (a notebook's -p seed)",
+    "weights": "data of the first seed fixed; the seed picks validation slice, weights and batch order",
+}
 
 
 def data_label(name: str) -> str:
@@ -78,8 +88,13 @@ def data_label(name: str) -> str:
 
 def load(setting: dict, data_seed: int, data_dir):
     """The data of one seed, as a notebook loads it."""
-    return helpers.load_data(setting["data_source"], data_dir=data_dir, train_size=setting["train_size"],
-                             test_size=setting["test_size"], seed=data_seed)
+    return helpers.load_data(
+        setting["data_source"],
+        data_dir=data_dir,
+        train_size=setting["train_size"],
+        test_size=setting["test_size"],
+        seed=data_seed,
+    )
 
 
 def train_once(approach: int, data, setting: dict, seed: int) -> dict:
@@ -91,38 +106,52 @@ def train_once(approach: int, data, setting: dict, seed: int) -> dict:
     pred = ns["model"].predict(ns["x_test"], batch_size=1024, verbose=0).argmax(axis=1)
     acc = float((pred == data.test_labels).mean())
     keras.backend.clear_session()
-    return {"test_accuracy": round(acc, 4),
-            "val_accuracy": [round(v, 4) for v in ns["history"].history.get("val_accuracy", [])],
-            "fit_seconds": round(ns["fit_seconds"], 1), "n_train": len(ns["y_tr"]), "n_val": len(ns["y_val"]),
-            "n_test": int(len(data.test_labels))}
+    return {
+        "test_accuracy": round(acc, 4),
+        "val_accuracy": [round(v, 4) for v in ns["history"].history.get("val_accuracy", [])],
+        "fit_seconds": round(ns["fit_seconds"], 1),
+        "n_train": len(ns["y_tr"]),
+        "n_val": len(ns["y_val"]),
+        "n_test": int(len(data.test_labels)),
+    }
 
 
 def summarize(accs: list[float]) -> dict:
     pts = [100 * a for a in accs]
-    return {"mean": round(statistics.fmean(pts), 2), "min": round(min(pts), 2), "max": round(max(pts), 2),
-            "spread": round(max(pts) - min(pts), 2),
-            "std": round(statistics.stdev(pts), 2) if len(pts) > 1 else None}
+    return {
+        "mean": round(statistics.fmean(pts), 2),
+        "min": round(min(pts), 2),
+        "max": round(max(pts), 2),
+        "spread": round(max(pts) - min(pts), 2),
+        "std": round(statistics.stdev(pts), 2) if len(pts) > 1 else None,
+    }
 
 
 def markdown(res: dict) -> str:
-    lines = [f"Seed spread, {res['date']} ({res['device']}; TensorFlow {res['tensorflow']}, "
-             f"Keras {res['keras']}). Test accuracy in %, one training per seed; seeds "
-             f"{', '.join(map(str, res['seeds']))}.", "",
-             "| data | seed varies | approach | accuracy per seed | mean | min–max (spread) | std |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Seed spread, {res['date']} ({res['device']}; TensorFlow {res['tensorflow']}, "
+        f"Keras {res['keras']}). Test accuracy in %, one training per seed; seeds "
+        f"{', '.join(map(str, res['seeds']))}.",
+        "",
+        "| data | seed varies | approach | accuracy per seed | mean | min–max (spread) | std |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in res["results"]:
         s = r["summary"]
         per_seed = ", ".join(f"{100 * t['test_accuracy']:.2f}" for t in r["runs"])
-        lines.append(f"| {data_label(r['data'])} | {r['vary']} | {r['approach']} | {per_seed} | "
-                     f"{s['mean']:.2f} | {s['min']:.2f}–{s['max']:.2f} ({s['spread']:.2f}) | "
-                     f"{'' if s['std'] is None else format(s['std'], '.2f')} |")
+        lines.append(
+            f"| {data_label(r['data'])} | {r['vary']} | {r['approach']} | {per_seed} | "
+            f"{s['mean']:.2f} | {s['min']:.2f}–{s['max']:.2f} ({s['spread']:.2f}) | "
+            f"{'' if s['std'] is None else format(s['std'], '.2f')} |"
+        )
     lines += ["", "seed varies: " + "; ".join(f"`{k}`: {v}" for k, v in VARY.items() if k in res["vary"])]
     return "\n".join(lines) + "\n"
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--approaches", default="1,2", help="comma-separated approach numbers (default 1,2)")
     p.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated seeds, at least 2 (default 0–4)")
     p.add_argument("--data", default="real,quick", help="real, quick or both (default real,quick)")
@@ -147,11 +176,19 @@ def main(argv=None) -> int:
     from helpers.tfsetup import keras, tf
 
     helpers.notebook_setup()  # as every notebook: quiet logs, CPU threads tuned for LSTMs
-    res = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "argv": sys.argv[1:],
-           "device": helpers.describe_device(), "tensorflow": tf.__version__, "keras": keras.__version__,
-           "python": platform.python_version(), "seeds": seeds, "vary": varies,
-           "data_settings": {d: data_label(d) for d in datas}, "results": []}
-    runs: dict = {}          # (data, data_seed, weight_seed, approach) -> run; seed 0 is shared by both ways
+    res = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "argv": sys.argv[1:],
+        "device": helpers.describe_device(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "python": platform.python_version(),
+        "seeds": seeds,
+        "vary": varies,
+        "data_settings": {d: data_label(d) for d in datas},
+        "results": [],
+    }
+    runs: dict = {}  # (data, data_seed, weight_seed, approach) -> run; seed 0 is shared by both ways
     t_start = time.perf_counter()
     for d in datas:
         setting = DATA_SETTINGS[d]
@@ -165,16 +202,25 @@ def main(argv=None) -> int:
                     if key not in runs:
                         if data_seed not in cache_ids:
                             cache_ids = {data_seed: load(setting, data_seed, args.data_dir)}
-                        runs[key] = dict(train_once(a, cache_ids[data_seed], setting, s),
-                                         data_seed=data_seed, seed=s)
+                        runs[key] = dict(train_once(a, cache_ids[data_seed], setting, s), data_seed=data_seed, seed=s)
                         r = runs[key]
-                        print(f"[{time.perf_counter() - t_start:6.0f} s] {d:<5} approach {a} data seed "
-                              f"{data_seed} seed {s}: test accuracy {100 * r['test_accuracy']:.2f}% "
-                              f"({r['fit_seconds']:.0f} s fit)", flush=True)
+                        print(
+                            f"[{time.perf_counter() - t_start:6.0f} s] {d:<5} approach {a} data seed "
+                            f"{data_seed} seed {s}: test accuracy {100 * r['test_accuracy']:.2f}% "
+                            f"({r['fit_seconds']:.0f} s fit)",
+                            flush=True,
+                        )
                     per_approach[a].append(runs[key])
             for a, out in per_approach.items():
-                res["results"].append({"data": d, "vary": vary, "approach": a, "runs": out,
-                                       "summary": summarize([r["test_accuracy"] for r in out])})
+                res["results"].append(
+                    {
+                        "data": d,
+                        "vary": vary,
+                        "approach": a,
+                        "runs": out,
+                        "summary": summarize([r["test_accuracy"] for r in out]),
+                    }
+                )
     res["total_seconds"] = round(time.perf_counter() - t_start, 1)
     for path, text in ((args.json, json.dumps(res, indent=2) + "\n"), (args.markdown, markdown(res))):
         path = Path(path)

@@ -6,7 +6,7 @@ in exactly one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, asdict
+from dataclasses import asdict, dataclass
 
 CLASS_NAMES: tuple[str, ...] = ("World", "Sports", "Business", "Sci/Tech")
 """AG News class names in label order (label = class index in the CSV files − 1)."""
@@ -67,8 +67,14 @@ APPROACHES: dict[int, Approach] = {
         Approach(3, "bidirectional_lstm", "Bidirectional LSTM layer", 50, 25, (50,), True, 0.9153),
         Approach(4, "stacked_lstm", "Three stacked LSTM layers", 50, 25, (50, 60, 75), False, 0.8936),
         Approach(
-            5, "stacked_bidirectional_lstm", "Three stacked bidirectional LSTM layers",
-            50, 30, (50, 60, 75), True, 0.9101,
+            5,
+            "stacked_bidirectional_lstm",
+            "Three stacked bidirectional LSTM layers",
+            50,
+            30,
+            (50, 60, 75),
+            True,
+            0.9101,
         ),
     )
 }
@@ -85,8 +91,7 @@ def get_approach(approach: int | str | Approach) -> Approach:
         if approach in (a.slug, a.name):
             return a
     raise ValueError(
-        f"unknown approach {approach!r}: use a number 1–5 or one of "
-        + ", ".join(a.name for a in APPROACHES.values())
+        f"unknown approach {approach!r}: use a number 1–5 or one of " + ", ".join(a.name for a in APPROACHES.values())
     )
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import NewsData  # noqa: F401  (``helpers.data.NewsData``: the type load_data returns)
+from .corpus import NewsData
 from .synthetic import make_synthetic_news
 
 AG_NEWS_BASE_URL = "https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv"
@@ -60,8 +60,10 @@ NOT_FOUND_MESSAGE = (
 def checksum_message(path, expected: str, actual: str, hint: str = "") -> str:
     """What a wrong MD5 means, in one line (:class:`ChecksumError`'s message; the runner's data
     check names ``path`` as the user typed it)."""
-    return (f"{path}: MD5 checksum mismatch (expected {expected}, got {actual}). The file is "
-            f"truncated, altered or not the canonical AG News file. {hint}").rstrip()
+    return (
+        f"{path}: MD5 checksum mismatch (expected {expected}, got {actual}). The file is "
+        f"truncated, altered or not the canonical AG News file. {hint}"
+    ).rstrip()
 
 
 class DataError(RuntimeError):
@@ -80,13 +82,22 @@ class DataNotFoundError(DataError, FileNotFoundError):
         base_url: the download address.
     """
 
-    def __init__(self, kind: str, split: str, path, *, looked: list[str], detail: str = "",
-                 base_url: str = AG_NEWS_BASE_URL):
+    def __init__(
+        self, kind: str, split: str, path, *, looked: list[str], detail: str = "", base_url: str = AG_NEWS_BASE_URL
+    ):
         self.kind, self.split, self.path, self.detail = kind, split, str(path), detail
         self.looked, self.base_url = list(looked), base_url
-        super().__init__(NOT_FOUND_MESSAGE.format(
-            split=split, reason=self.reason, looked="; ".join(self.looked), base_url=base_url,
-            md5_train=AG_NEWS_MD5["train"], md5_test=AG_NEWS_MD5["test"], env_var=ENV_VAR))
+        super().__init__(
+            NOT_FOUND_MESSAGE.format(
+                split=split,
+                reason=self.reason,
+                looked="; ".join(self.looked),
+                base_url=base_url,
+                md5_train=AG_NEWS_MD5["train"],
+                md5_test=AG_NEWS_MD5["test"],
+                env_var=ENV_VAR,
+            )
+        )
 
     @property
     def reason(self) -> str:
@@ -156,15 +167,14 @@ def parse_csv(path) -> tuple[np.ndarray, np.ndarray]:
                 line = reader.line_num
                 if len(row) != 3:
                     raise MalformedDataError(
-                        path, line,
+                        path,
+                        line,
                         f"expected 3 columns (class index, title, description), found {len(row)}",
                     )
                 label, title, description = row
                 label = label.strip()
                 if label not in ("1", "2", "3", "4"):
-                    raise MalformedDataError(
-                        path, line, f"class index must be 1, 2, 3 or 4, found {label!r}"
-                    )
+                    raise MalformedDataError(path, line, f"class index must be 1, 2, 3 or 4, found {label!r}")
                 labels.append(int(label) - 1)
                 texts.append(title + " " + description)
         except csv.Error as e:
@@ -284,8 +294,9 @@ def download(split: str, *, base_url: str = AG_NEWS_BASE_URL, cache_dir=None) ->
         target.unlink(missing_ok=True)
         if isinstance(e, KeyboardInterrupt):
             raise
-        raise DataNotFoundError("download_failed", split, target, looked=[f"the cache {target}", url],
-                                detail=str(e), base_url=base_url) from None
+        raise DataNotFoundError(
+            "download_failed", split, target, looked=[f"the cache {target}", url], detail=str(e), base_url=base_url
+        ) from None
     return Path(path)
 
 
@@ -391,16 +402,13 @@ def load_data(
         )
         # the tutorial's LIME text stays a test text
         test_rows, train_rows = _with_row(test_rows, tutorial_text_row(texts), labels, train_rows)
-        data = NewsData(texts[train_rows], labels[train_rows], texts[test_rows], labels[test_rows],
-                        source="ag_news_test_split")
-        data.notes.append(
-            "Real AG News texts, but only the 7,600 of the test split: 80% train, 20% test."
+        data = NewsData(
+            texts[train_rows], labels[train_rows], texts[test_rows], labels[test_rows], source="ag_news_test_split"
         )
+        data.notes.append("Real AG News texts, but only the 7,600 of the test split: 80% train, 20% test.")
     else:
         raise ValueError(f"data_source must be one of {', '.join(DATA_SOURCES)}; got {data_source!r}")
-    data.train_texts, data.train_labels = stratified_subsample(
-        data.train_texts, data.train_labels, train_size, seed
-    )
+    data.train_texts, data.train_labels = stratified_subsample(data.train_texts, data.train_labels, train_size, seed)
     data.test_texts, data.test_labels = stratified_subsample(
         data.test_texts, data.test_labels, test_size, seed, keep=tutorial_text_row(data.test_texts)
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config
+from .files import in_run_folder, run_folder, write_json
 
 
 def _version(package: str) -> str:
@@ -18,14 +19,23 @@ def _version(package: str) -> str:
     from importlib.metadata import version
 
     return version(package)
-from .files import in_run_folder, run_folder, write_json
+
 
 TIMING_FIELDS = ("fit_seconds", "predict_seconds")
 """Metrics fields that measure time: they differ between otherwise identical runs."""
 
 REQUIRED_FIELDS = (
-    "approach", "test_accuracy", "n_train", "n_test", "epochs", "max_tokens", "embed_len",
-    "lstm_units", "bidirectional", "fit_seconds", "history",
+    "approach",
+    "test_accuracy",
+    "n_train",
+    "n_test",
+    "epochs",
+    "max_tokens",
+    "embed_len",
+    "lstm_units",
+    "bidirectional",
+    "fit_seconds",
+    "history",
 )
 """Fields every metrics JSON file has (the contract the summary notebook and run_all.sh read)."""
 
@@ -131,14 +141,15 @@ def build_metrics(
         "vocab_size": int(vocab_size),
         "fit_seconds": round(float(fit["fit_seconds"]), 2),
         "history": {k: [round(float(v), 6) for v in vals] for k, vals in fit["history"].items()},
-        "per_class": {
-            name: {k: round(float(v), 6) for k, v in ev.report[name].items()} for name in ev.class_names
-        },
+        "per_class": {name: {k: round(float(v), 6) for k, v in ev.report[name].items()} for name in ev.class_names},
         "macro_f1": round(float(ev.report["macro avg"]["f1-score"]), 6),
         "confusion_matrix": ev.confusion.tolist(),
         "published_accuracy": published_accuracy,
-        "versions": {"python": platform.python_version(), "tensorflow": _version("tensorflow"),
-                     "keras": _version("keras")},
+        "versions": {
+            "python": platform.python_version(),
+            "tensorflow": _version("tensorflow"),
+            "keras": _version("keras"),
+        },
     }
     if extra:
         m.update(extra)
@@ -190,12 +201,30 @@ def network_settings(model) -> dict:
         elif kind == "Embedding":
             embed_len = int(layer.output_dim)
     shape = model.inputs[0].shape if getattr(model, "inputs", None) else (None, None)
-    return {"max_tokens": None if shape[-1] is None else int(shape[-1]), "embed_len": embed_len,
-            "lstm_units": units, "bidirectional": bool(wrapped) and all(wrapped), "layers": names}
+    return {
+        "max_tokens": None if shape[-1] is None else int(shape[-1]),
+        "embed_len": embed_len,
+        "lstm_units": units,
+        "bidirectional": bool(wrapped) and all(wrapped),
+        "layers": names,
+    }
 
 
-def save_run_metrics(output_dir, name: str, *, model, history: dict, fit_seconds: float, y_test,
-                     probabilities, n_train: int, n_val: int, params: dict, data, vocab_size: int) -> dict:
+def save_run_metrics(
+    output_dir,
+    name: str,
+    *,
+    model,
+    history: dict,
+    fit_seconds: float,
+    y_test,
+    probabilities,
+    n_train: int,
+    n_val: int,
+    params: dict,
+    data,
+    vocab_size: int,
+) -> dict:
     """Score a notebook's run and write ``output_dir/metrics/<name>.json`` (atomically).
 
     The network's settings are read from ``model`` itself (:func:`network_settings`), so the file
@@ -206,15 +235,22 @@ def save_run_metrics(output_dir, name: str, *, model, history: dict, fit_seconds
         The metrics record (see :data:`REQUIRED_FIELDS`).
     """
     net = network_settings(model)
-    run_params = {**params, **{k: net[k] for k in ("max_tokens", "embed_len", "lstm_units", "bidirectional")
-                               if net[k] is not None}}
+    run_params = {
+        **params,
+        **{k: net[k] for k in ("max_tokens", "embed_len", "lstm_units", "bidirectional") if net[k] is not None},
+    }
     approach = config.approach_named(name)
     published = approach.published_accuracy if approach else None
     metrics = build_metrics(
-        approach=name, ev=evaluate_predictions(y_test, probabilities), params=run_params,
-        train_result=dict(history=dict(history), fit_seconds=float(fit_seconds),
-                          n_train=int(n_train), n_val=int(n_val)),
-        data=data, vocab_size=vocab_size, published_accuracy=published,
+        approach=name,
+        ev=evaluate_predictions(y_test, probabilities),
+        params=run_params,
+        train_result=dict(
+            history=dict(history), fit_seconds=float(fit_seconds), n_train=int(n_train), n_val=int(n_val)
+        ),
+        data=data,
+        vocab_size=vocab_size,
+        published_accuracy=published,
         extra={"layers": net["layers"], "trainable_params": int(model.count_params())},
     )
     path = write_metrics(metrics, output_dir, name)

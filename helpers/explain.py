@@ -9,6 +9,5 @@ def save_explanation_html(explanation, output_dir, name: str, labels=None) -> st
     """Write LIME's interactive view of ``explanation`` (a ``lime.explanation.Explanation``) to
     ``output_dir/explanations/<name>.html``, atomically; returns the path relative to the run
     folder, for printing."""
-    path = write_text(run_folder(output_dir) / "explanations" / f"{name}.html",
-                      explanation.as_html(labels=labels))
+    path = write_text(run_folder(output_dir) / "explanations" / f"{name}.html", explanation.as_html(labels=labels))
     return in_run_folder(path, output_dir)

@@ -15,8 +15,8 @@ import re
 import numpy as np
 
 from .config import TUTORIAL_TITLE
-from .files import save_run_figure
 from .explain import save_explanation_html
+from .files import save_run_figure
 
 MIN_COUNT = 2
 """A training word enters the vocabulary when it occurs at least this often; rarer words become
@@ -37,19 +37,24 @@ def vectorize(train_texts, test_texts, max_tokens: int, min_count: int = MIN_COU
     from .text import standardize, tokenize_like_keras2
 
     vectorizer = layers.TextVectorization(
-        standardize=standardize,            # lower-case; the Keras 2 Tokenizer's punctuation → spaces
-        split="whitespace",                 # words are what lies between spaces
-        output_mode="int",                  # each word → its id in the vocabulary
+        standardize=standardize,  # lower-case; the Keras 2 Tokenizer's punctuation → spaces
+        split="whitespace",  # words are what lies between spaces
+        output_mode="int",  # each word → its id in the vocabulary
         output_sequence_length=max_tokens,  # pad with 0 / cut at the end ("post")
     )
-    vectorizer.adapt(train_texts)           # learn the vocabulary from the training texts only
+    vectorizer.adapt(train_texts)  # learn the vocabulary from the training texts only
     counts = collections.Counter(word for text in train_texts for word in tokenize_like_keras2(str(text)))
-    vectorizer.set_vocabulary([word for word in vectorizer.get_vocabulary()[2:]   # rarer words → [UNK]
-                               if counts[word] >= min_count])
+    vectorizer.set_vocabulary(
+        [
+            word
+            for word in vectorizer.get_vocabulary()[2:]  # rarer words → [UNK]
+            if counts[word] >= min_count
+        ]
+    )
     vocabulary = vectorizer.get_vocabulary()
-    vocab_size = len(vocabulary)            # "" (padding, id 0) and "[UNK]" (id 1) included
+    vocab_size = len(vocabulary)  # "" (padding, id 0) and "[UNK]" (id 1) included
 
-    x_train = vectorizer(train_texts).numpy()   # (n_train, max_tokens) token ids
+    x_train = vectorizer(train_texts).numpy()  # (n_train, max_tokens) token ids
     x_test = vectorizer(test_texts).numpy()
 
     print(f"vocabulary size: {vocab_size:,}")
@@ -68,23 +73,33 @@ def evaluate(model, x_test, test_labels, class_names, *, name: str, output_dir=N
     import matplotlib.pyplot as plt
     import pandas as pd
     from IPython.display import display
-    from sklearn.metrics import (ConfusionMatrixDisplay, accuracy_score, classification_report,
-                                 confusion_matrix)
+    from sklearn.metrics import ConfusionMatrixDisplay, accuracy_score, classification_report, confusion_matrix
 
-    probabilities = model.predict(x_test, batch_size=1024, verbose=0)   # (n_test, 4)
-    predictions = probabilities.argmax(axis=1)                           # the most probable class
+    probabilities = model.predict(x_test, batch_size=1024, verbose=0)  # (n_test, 4)
+    predictions = probabilities.argmax(axis=1)  # the most probable class
 
     print(f"test accuracy: {accuracy_score(test_labels, predictions):.4f}\n")
-    print(classification_report(test_labels, predictions, target_names=class_names, digits=4,
-                                zero_division=0))
+    print(classification_report(test_labels, predictions, target_names=class_names, digits=4, zero_division=0))
 
-    display(pd.DataFrame(confusion_matrix(test_labels, predictions),
-                         index=pd.Index(class_names, name="true"), columns=pd.Index(class_names, name="predicted")))
+    display(
+        pd.DataFrame(
+            confusion_matrix(test_labels, predictions),
+            index=pd.Index(class_names, name="true"),
+            columns=pd.Index(class_names, name="predicted"),
+        )
+    )
 
     fig, ax = plt.subplots(figsize=(5.5, 5))
-    ConfusionMatrixDisplay.from_predictions(test_labels, predictions, display_labels=class_names,
-                                            normalize="true", cmap="Blues", values_format=".2f",
-                                            colorbar=False, ax=ax)
+    ConfusionMatrixDisplay.from_predictions(
+        test_labels,
+        predictions,
+        display_labels=class_names,
+        normalize="true",
+        cmap="Blues",
+        values_format=".2f",
+        colorbar=False,
+        ax=ax,
+    )
     ax.set_title(f"{name}: normalized confusion matrix")
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
     print("saved", save_run_figure(fig, output_dir, name, "confusion_matrix"))  # plumbing
@@ -97,11 +112,11 @@ def text_model(vectorizer, model, out, name: str):
     folder ``out`` (the path :func:`helpers.prepare_output_dir` returned). Returns the model."""
     import keras
 
-    text_input = keras.Input(shape=(), dtype="string", name="text")   # one raw text per row
+    text_input = keras.Input(shape=(), dtype="string", name="text")  # one raw text per row
     text_model = keras.Model(text_input, model(vectorizer(text_input)), name=f"{name}_text")
 
     model_path = out / "models" / f"{name}.keras"
-    text_model.save(model_path)                                       # vectorizer + network, one file
+    text_model.save(model_path)  # vectorizer + network, one file
     text_model.export(out / "models" / f"{name}_serving", verbose=False)  # the SavedModel, for serving
     print(f"saved models/{name}.keras and models/{name}_serving/ in the run folder")
     return text_model
@@ -121,13 +136,17 @@ def lime_example(test_texts, test_labels, class_names):
     text, true_label = str(test_texts[index]), int(test_labels[index])
     print(f"test text #{index}, true class {class_names[true_label]}:")
     print(text)
-    print("\nThis is the tutorial's text." if found else
-          f"\nNot the tutorial's text: these test texts do not hold it, so the tutorial's formula picked #{index}.")
+    print(
+        "\nThis is the tutorial's text."
+        if found
+        else f"\nNot the tutorial's text: these test texts do not hold it, so the tutorial's formula picked #{index}."
+    )
     return index, text, true_label
 
 
-def explain_with_lime(text_model, data, name: str, *, output_dir=None, num_samples: int = 5000, seed: int = 0,
-            num_features: int = 10):
+def explain_with_lime(
+    text_model, data, name: str, *, output_dir=None, num_samples: int = 5000, seed: int = 0, num_features: int = 10
+):
     """01's LIME steps on the text :func:`lime_example` picks from ``data`` (a
     :class:`helpers.NewsData`), for its true label: positions kept (``bow=False``, a hidden word
     becomes ``[UNK]``), words split as the vectorizer splits them. Prints the prediction and the
@@ -147,29 +166,43 @@ def explain_with_lime(text_model, data, name: str, *, output_dir=None, num_sampl
         """A list of n strings in, an (n, 4) array of class probabilities out."""
         return text_model.predict(np.array(texts, dtype=object), batch_size=1024, verbose=0)
 
-    assert [word.lower() for word in split_like_vectorizer(text)] == tokenize_like_keras2(text)  # LIME's words = the vectorizer's
-    explainer = LimeTextExplainer(class_names=class_names, random_state=seed,
-                                  bow=False,                               # a hidden word becomes "UNKWORDZ" → [UNK]: the others keep their places
-                                  split_expression=split_like_vectorizer)  # words split as the vectorizer splits them
-    explanation = explainer.explain_instance(text, classifier_fn, labels=[true_label],  # its true label
-                                             num_features=num_features, num_samples=lime_samples)
+    assert [word.lower() for word in split_like_vectorizer(text)] == tokenize_like_keras2(
+        text
+    )  # LIME's words = the vectorizer's
+    explainer = LimeTextExplainer(
+        class_names=class_names,
+        random_state=seed,
+        bow=False,  # a hidden word becomes "UNKWORDZ" → [UNK]: the others keep their places
+        split_expression=split_like_vectorizer,
+    )  # words split as the vectorizer splits them
+    explanation = explainer.explain_instance(
+        text,
+        classifier_fn,
+        labels=[true_label],  # its true label
+        num_features=num_features,
+        num_samples=lime_samples,
+    )
     predicted = int(explanation.predict_proba.argmax())
-    print(f"predicted: {class_names[predicted]} (p = {explanation.predict_proba[predicted]:.2f}); "
-          f"explained for the true class, {class_names[true_label]} "
-          f"(p = {explanation.predict_proba[true_label]:.2f})")
+    print(
+        f"predicted: {class_names[predicted]} (p = {explanation.predict_proba[predicted]:.2f}); "
+        f"explained for the true class, {class_names[true_label]} "
+        f"(p = {explanation.predict_proba[true_label]:.2f})"
+    )
     top_weights = [weight for _, weight in explanation.as_list(label=true_label)]
     positive, negative = sum(w for w in top_weights if w > 0), -sum(w for w in top_weights if w < 0)
-    print(f"{sum(w > 0 for w in top_weights)} of the {len(top_weights)} top weights for {class_names[true_label]} are positive; "
-          f"together {positive:.3f} for it, {negative:.3f} against it")
+    print(
+        f"{sum(w > 0 for w in top_weights)} of the {len(top_weights)} top weights for {class_names[true_label]} are positive; "
+        f"together {positive:.3f} for it, {negative:.3f} against it"
+    )
     if predicted == true_label and explanation.predict_proba[true_label] >= 0.9 and lime_samples >= 1000:
         # right and sure: hiding the words it relies on lowers the probability, so the weights for it outweigh those against
         assert positive > negative, top_weights
-    display(HTML(explanation.as_html(labels=[true_label])))   # LIME's interactive view
+    display(HTML(explanation.as_html(labels=[true_label])))  # LIME's interactive view
 
     fig = explanation.as_pyplot_figure(label=true_label)
     fig.set_size_inches(7, 4)
     fig.tight_layout()
-    print("saved", save_run_figure(fig, output_dir, name, "lime"))                      # plumbing
+    print("saved", save_run_figure(fig, output_dir, name, "lime"))  # plumbing
     print("saved", save_explanation_html(explanation, output_dir, name, [true_label]))  # plumbing
     return explanation
 

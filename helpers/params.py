@@ -44,8 +44,10 @@ def _int_check(lo: int, hi: int, optional: bool = False):
 
 
 def _units_check(name, v):
-    allowed = ("a positive integer (one LSTM layer) or a non-empty list of up to 8 positive "
-               "integers (one per stacked LSTM layer), each at most 4,096, e.g. 50 or [50, 60, 75]")
+    allowed = (
+        "a positive integer (one LSTM layer) or a non-empty list of up to 8 positive "
+        "integers (one per stacked LSTM layer), each at most 4,096, e.g. 50 or [50, 60, 75]"
+    )
     raw = v
     if isinstance(v, str):  # a list written as text (papermill's -p, or a hand-edited value)
         try:
@@ -54,8 +56,7 @@ def _units_check(name, v):
             raise ParameterError(f"{name} must be {allowed}; got {raw!r} (str)") from None
     if _is_int(v):
         return int(v)
-    if (not isinstance(v, (list, tuple)) or not 1 <= len(v) <= 8
-            or not all(_is_int(u) and 1 <= u <= 4096 for u in v)):
+    if not isinstance(v, (list, tuple)) or not 1 <= len(v) <= 8 or not all(_is_int(u) and 1 <= u <= 4096 for u in v):
         raise ParameterError(f"{name} must be {allowed}; got {raw!r} ({type(raw).__name__})")
     return [int(u) for u in v]
 
@@ -132,14 +133,35 @@ def _unknown_parameter(name: str) -> ParameterError:
     return ParameterError(f"unknown parameter {name!r}; the parameters are: {', '.join(PARAMETER_NAMES)}")
 
 
-_APPROACH_PARAMETERS = ("max_tokens", "embed_len", "lstm_units", "epochs", "batch_size", "data_source",
-                        "data_dir", "train_size", "test_size", "seed", "lime_samples", "output_dir")
+_APPROACH_PARAMETERS = (
+    "max_tokens",
+    "embed_len",
+    "lstm_units",
+    "epochs",
+    "batch_size",
+    "data_source",
+    "data_dir",
+    "train_size",
+    "test_size",
+    "seed",
+    "lime_samples",
+    "output_dir",
+)
 NOTEBOOK_PARAMETERS = {
     "00": ("data_source", "data_dir", "train_size", "test_size", "seed", "output_dir"),
     **{f"0{n}": _APPROACH_PARAMETERS for n in range(1, 6)},
     "06": ("output_dir", "sweep_dir"),
-    "07": ("max_tokens", "epochs", "batch_size", "data_source", "data_dir", "train_size", "test_size",
-           "seed", "output_dir"),
+    "07": (
+        "max_tokens",
+        "epochs",
+        "batch_size",
+        "data_source",
+        "data_dir",
+        "train_size",
+        "test_size",
+        "seed",
+        "output_dir",
+    ),
 }
 """The names each notebook's ``parameters`` cell defines, by the notebook's number (a test holds
 this equal to the notebooks)."""
@@ -185,9 +207,12 @@ def _units_for_notebook(units, notebook: str):
     layers = len(approach.lstm_units)
     as_list = [units] if isinstance(units, int) else list(units)
     if len(as_list) != layers:
-        want = ("one positive integer (its network has one LSTM layer)" if layers == 1 else
-                f"a list of {layers} positive integers (its network stacks {layers} LSTM layers), "
-                f"e.g. {list(approach.lstm_units)}")
+        want = (
+            "one positive integer (its network has one LSTM layer)"
+            if layers == 1
+            else f"a list of {layers} positive integers (its network stacks {layers} LSTM layers), "
+            f"e.g. {list(approach.lstm_units)}"
+        )
         raise ParameterError(f"lstm_units must be {want} in {notebook}; got {units!r}")
     return as_list[0] if layers == 1 else as_list
 
@@ -240,8 +265,14 @@ def notebook_defaults(notebook) -> dict:
     imports papermill); a cell that is not plain Python is left to ``papermill.inspect_notebook``.
     """
     doc = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    cell = next((c for c in doc.get("cells", []) if c.get("cell_type") == "code"
-                 and "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    cell = next(
+        (
+            c
+            for c in doc.get("cells", [])
+            if c.get("cell_type") == "code" and "parameters" in c.get("metadata", {}).get("tags", [])
+        ),
+        None,
+    )
     if cell is None:
         return {}
     source = cell.get("source", "")
@@ -251,8 +282,7 @@ def notebook_defaults(notebook) -> dict:
     except SyntaxError:  # IPython syntax (a magic): papermill's own reading
         import papermill as pm  # slow to import: only for such a cell
 
-        return {name: _literal(info.get("default"))
-                for name, info in pm.inspect_notebook(str(notebook)).items()}
+        return {name: _literal(info.get("default")) for name, info in pm.inspect_notebook(str(notebook)).items()}
     out = {}
     for node in body:
         if isinstance(node, ast.Assign):

@@ -82,9 +82,13 @@ def _progress_log_class():
             self._t0 = time.perf_counter()
 
         def on_epoch_end(self, epoch, logs=None):
-            entry = {"fit": self.fit, "epoch": epoch + 1, "epochs": self.params.get("epochs"),
-                     **{k: _number(v) for k, v in (logs or {}).items()},
-                     "seconds": round(time.perf_counter() - self._t0, 2)}
+            entry = {
+                "fit": self.fit,
+                "epoch": epoch + 1,
+                "epochs": self.params.get("epochs"),
+                **{k: _number(v) for k, v in (logs or {}).items()},
+                "seconds": round(time.perf_counter() - self._t0, 2),
+            }
             with open(self.path, "a", encoding="utf-8") as f:
                 f.write(json.dumps(entry) + "\n")
 

@@ -14,14 +14,11 @@ they did. Honest comparison rules, kept here:
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
-from . import config
 from .data import AG_NEWS_SIZES
 from .evaluation import build_metrics, evaluate_predictions, write_metrics
-from .files import in_run_folder, run_folder
+from .files import in_run_folder
 
 RECIPE_NETWORK = dict(embed_len=25, lstm_units=[50], bidirectional=False)
 """The network every recipe trains: approach 2's (Embedding(25) → LSTM(50) → Dense(4))."""
@@ -34,8 +31,13 @@ def describe_recipe(settings: dict) -> str:
     s = dict(settings)
     parts = []
     optimizer = s.pop("optimizer", "adam")
-    parts.append("Adam instead of rmsprop" if optimizer == "adam" else
-                 "none: rmsprop, rate 0.001 (the tutorial's setup)" if optimizer == "rmsprop" else f"optimizer {optimizer}")
+    parts.append(
+        "Adam instead of rmsprop"
+        if optimizer == "adam"
+        else "none: rmsprop, rate 0.001 (the tutorial's setup)"
+        if optimizer == "rmsprop"
+        else f"optimizer {optimizer}"
+    )
     if s.pop("learning_rate", 0.001) == "cosine":
         parts.append("rate 0.003 decaying to 0 along a cosine")
     if s.pop("early_stopping", False):
@@ -70,10 +72,18 @@ def recipe_record(name: str, settings: dict, history: dict, seconds: float, prob
     val_acc = (history.get("val_accuracy") or [float("nan")] * max(ran, 1))[max(kept, 1) - 1]
     probabilities = np.asarray(probabilities)
     test_acc = float((probabilities.argmax(axis=1) == np.asarray(y_test)).mean())
-    return {"recipe": name, "change": describe_recipe(settings), "epochs run": ran, "kept epoch": kept,
-            "val accuracy": round(float(val_acc), 4), "test accuracy": round(test_acc, 4),
-            "fit s": round(float(seconds), 1), "settings": dict(settings),
-            "history": history, "probabilities": probabilities}
+    return {
+        "recipe": name,
+        "change": describe_recipe(settings),
+        "epochs run": ran,
+        "kept epoch": kept,
+        "val accuracy": round(float(val_acc), 4),
+        "test accuracy": round(test_acc, 4),
+        "fit s": round(float(seconds), 1),
+        "settings": dict(settings),
+        "history": history,
+        "probabilities": probabilities,
+    }
 
 
 def recipes_table(results: dict, baseline: dict | None, y_test):
@@ -90,15 +100,20 @@ def recipes_table(results: dict, baseline: dict | None, y_test):
     rows = [{"recipe": name, **{k: r[k] for k in columns}} for name, r in results.items()]
     if baseline is not None:
         acc = float((np.asarray(baseline["probabilities"]).argmax(axis=1) == np.asarray(y_test)).mean())
-        rows.append({"recipe": BASELINE,
-                     "change": f"no network: TF-IDF of words and word pairs ({baseline['features']:,} "
-                               f"features), logistic regression (C={baseline['C']:g}, chosen on validation)",
-                     "epochs run": None, "kept epoch": None,
-                     "val accuracy": round(float(baseline["val_accuracy"]), 4),
-                     "test accuracy": round(acc, 4), "fit s": round(float(baseline["seconds"]), 1)})
+        rows.append(
+            {
+                "recipe": BASELINE,
+                "change": f"no network: TF-IDF of words and word pairs ({baseline['features']:,} "
+                f"features), logistic regression (C={baseline['C']:g}, chosen on validation)",
+                "epochs run": None,
+                "kept epoch": None,
+                "val accuracy": round(float(baseline["val_accuracy"]), 4),
+                "test accuracy": round(acc, 4),
+                "fit s": round(float(baseline["seconds"]), 1),
+            }
+        )
     table = pd.DataFrame(rows).set_index("recipe")
-    table.attrs["baseline"] = None if baseline is None else {k: v for k, v in baseline.items()
-                                                             if k != "probabilities"}
+    table.attrs["baseline"] = None if baseline is None else {k: v for k, v in baseline.items() if k != "probabilities"}
     return table
 
 
@@ -130,8 +145,19 @@ def plot_recipes(table, title: str = "Test accuracy of each recipe"):
     return fig
 
 
-def save_recipes_metrics(output_dir, name: str, table, results: dict, *, params: dict, data,
-                         vocab_size: int, y_test, n_train: int, n_val: int) -> dict:
+def save_recipes_metrics(
+    output_dir,
+    name: str,
+    table,
+    results: dict,
+    *,
+    params: dict,
+    data,
+    vocab_size: int,
+    y_test,
+    n_train: int,
+    n_val: int,
+) -> dict:
     """Write notebook 07's metrics file: the best recipe's full metrics (chosen by validation
     accuracy) plus every recipe's accuracies (``recipes``) and the baseline's
     (``baseline``, ``baseline_accuracy``). ``n_train``/``n_val``: the sizes of the notebook's
@@ -139,28 +165,52 @@ def save_recipes_metrics(output_dir, name: str, table, results: dict, *, params:
     best = best_recipe(table)
     r = results[best]
     settings = r["settings"]
-    run_params = dict(params, max_tokens=int(settings.get("max_tokens", params["max_tokens"])),
-                      embed_len=RECIPE_NETWORK["embed_len"], lstm_units=RECIPE_NETWORK["lstm_units"],
-                      bidirectional=False, epochs=r["epochs run"])
+    run_params = dict(
+        params,
+        max_tokens=int(settings.get("max_tokens", params["max_tokens"])),
+        embed_len=RECIPE_NETWORK["embed_len"],
+        lstm_units=RECIPE_NETWORK["lstm_units"],
+        bidirectional=False,
+        epochs=r["epochs run"],
+    )
     baseline = table.attrs.get("baseline")
     extra = {
         "recipe": best,
         "selected_by": "validation accuracy",
         "recipe_settings": settings,
-        "recipes": [{"name": k, "change": v["change"], "test_accuracy": v["test accuracy"],
-                     "val_accuracy": v["val accuracy"], "epochs_run": v["epochs run"],
-                     "best_epoch": v["kept epoch"], "fit_seconds": v["fit s"]}
-                    for k, v in results.items()],
-        "baseline": None if baseline is None else {
-            "name": BASELINE, "test_accuracy": float(table.loc[BASELINE, "test accuracy"]),
-            "val_accuracy": round(float(baseline["val_accuracy"]), 6), "C": float(baseline["C"]),
-            "n_features": int(baseline["features"]), "fit_seconds": round(float(baseline["seconds"]), 2)},
+        "recipes": [
+            {
+                "name": k,
+                "change": v["change"],
+                "test_accuracy": v["test accuracy"],
+                "val_accuracy": v["val accuracy"],
+                "epochs_run": v["epochs run"],
+                "best_epoch": v["kept epoch"],
+                "fit_seconds": v["fit s"],
+            }
+            for k, v in results.items()
+        ],
+        "baseline": None
+        if baseline is None
+        else {
+            "name": BASELINE,
+            "test_accuracy": float(table.loc[BASELINE, "test accuracy"]),
+            "val_accuracy": round(float(baseline["val_accuracy"]), 6),
+            "C": float(baseline["C"]),
+            "n_features": int(baseline["features"]),
+            "fit_seconds": round(float(baseline["seconds"]), 2),
+        },
         "baseline_accuracy": None if baseline is None else float(table.loc[BASELINE, "test accuracy"]),
     }
     metrics = build_metrics(
-        approach=name, ev=evaluate_predictions(y_test, r["probabilities"]), params=run_params,
+        approach=name,
+        ev=evaluate_predictions(y_test, r["probabilities"]),
+        params=run_params,
         train_result=dict(history=r["history"], fit_seconds=r["fit s"], n_train=int(n_train), n_val=int(n_val)),
-        data=data, vocab_size=vocab_size, extra=extra)
+        data=data,
+        vocab_size=vocab_size,
+        extra=extra,
+    )
     path = write_metrics(metrics, output_dir, name)
     print("saved", in_run_folder(path, output_dir))
     return metrics
@@ -175,18 +225,25 @@ def recipes_summary(table, data) -> str:
     lines = [f"**Chosen on the validation slice: `{best}`**, test accuracy **{acc[best]:.2%}**."]
     if BASELINE in acc.index:
         lines.append(f"**TF-IDF + logistic regression:** test accuracy {acc[BASELINE]:.2%}.")
-    lines.append("Each row is one run from one seed: the gaps between rows are not a ranking. A seed "
-                 "sweep (`sweeps/seed_spread.yaml`) measures how far a seed moves them.")
+    lines.append(
+        "Each row is one run from one seed: the gaps between rows are not a ranking. A seed "
+        "sweep (`sweeps/seed_spread.yaml`) measures how far a seed moves them."
+    )
     n_all = int(len(data.train_labels))
-    full = (data.source == "ag_news" and n_all >= AG_NEWS_SIZES["train"]
-            and len(data.test_labels) >= AG_NEWS_SIZES["test"])
+    full = (
+        data.source == "ag_news" and n_all >= AG_NEWS_SIZES["train"] and len(data.test_labels) >= AG_NEWS_SIZES["test"]
+    )
     if full:
-        lines.append("This run used all of AG News: its figures can be set beside the published ones "
-                     "in the introduction.")
+        lines.append(
+            "This run used all of AG News: its figures can be set beside the published ones in the introduction."
+        )
     else:
-        why = {"synthetic": "the generated corpus, not AG News",
-               "ag_news_test_split": f"only the real test split ({n_all:,} of its texts for training)"}.get(
-            data.source, f"a subset of AG News ({n_all:,} training texts)")
-        lines.append(f"This run used {why}: it shows what the recipes do at this size, and says "
-                     "nothing about how they compare on the full data.")
+        why = {
+            "synthetic": "the generated corpus, not AG News",
+            "ag_news_test_split": f"only the real test split ({n_all:,} of its texts for training)",
+        }.get(data.source, f"a subset of AG News ({n_all:,} training texts)")
+        lines.append(
+            f"This run used {why}: it shows what the recipes do at this size, and says "
+            "nothing about how they compare on the full data."
+        )
     return "\n\n".join(lines)

@@ -37,11 +37,15 @@ class RunFolderBusy(OSError):
 
     def __init__(self, shown: str, holder: dict):
         self.holder = holder
-        who = (f"process {holder.get('pid', '?')}, started {holder.get('started', '?')}, "
-               f"command: {holder.get('command', '?')}")
-        super().__init__(f"run folder {shown} is being written by another run ({who}). Wait until "
-                         f"it ends or stop it, or choose another folder (run_all.sh: --out DIR; "
-                         f"papermill: -p output_dir DIR).")
+        who = (
+            f"process {holder.get('pid', '?')}, started {holder.get('started', '?')}, "
+            f"command: {holder.get('command', '?')}"
+        )
+        super().__init__(
+            f"run folder {shown} is being written by another run ({who}). Wait until "
+            f"it ends or stop it, or choose another folder (run_all.sh: --out DIR; "
+            f"papermill: -p output_dir DIR)."
+        )
 
 
 class RunLock:
@@ -88,8 +92,7 @@ def acquire(folder, command: str, shown: str | None = None) -> RunLock:
         if _same_file(fd, path):  # not a file that its finishing holder removed meanwhile
             break
         os.close(fd)
-    info = {"pid": os.getpid(), "started": datetime.now().isoformat(sep=" ", timespec="seconds"),
-            "command": command}
+    info = {"pid": os.getpid(), "started": datetime.now().isoformat(sep=" ", timespec="seconds"), "command": command}
     os.ftruncate(fd, 0)
     os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
     os.environ[RUN_VARIABLE] = str(os.getpid())  # the kernels this run starts inherit it

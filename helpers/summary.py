@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
-
 from .config import APPROACHES
 
 
@@ -43,25 +41,40 @@ def results_rows(all_metrics: dict) -> list[dict]:
     for a in APPROACHES.values():
         m = all_metrics.get(a.name) or {}
         acc = _num(m.get("test_accuracy"))
-        rows.append({
-            "number": a.number, "approach": a.name, "network": a.title,
-            "test accuracy (this run)": acc,
-            "published": a.published_accuracy,
-            "macro F1": _num(m.get("macro_f1")),
-            "data": m.get("data_source"),
-            "train texts": _num(m.get("n_train")), "test texts": _num(m.get("n_test")),
-            "epochs": _num(m.get("epochs")), "fit seconds": _num(m.get("fit_seconds")),
-        })
+        rows.append(
+            {
+                "number": a.number,
+                "approach": a.name,
+                "network": a.title,
+                "test accuracy (this run)": acc,
+                "published": a.published_accuracy,
+                "macro F1": _num(m.get("macro_f1")),
+                "data": m.get("data_source"),
+                "train texts": _num(m.get("n_train")),
+                "test texts": _num(m.get("n_test")),
+                "epochs": _num(m.get("epochs")),
+                "fit seconds": _num(m.get("fit_seconds")),
+            }
+        )
     return rows
 
 
-RESULTS_HEADER = ("#", "approach", "test accuracy (this run)", "published", "data",
-                  "train / test texts", "epochs", "fit time")
+RESULTS_HEADER = (
+    "#",
+    "approach",
+    "test accuracy (this run)",
+    "published",
+    "data",
+    "train / test texts",
+    "epochs",
+    "fit time",
+)
 """The columns of the series run's results table (``results.md``, ``index.html``)."""
 
 
 def results_cells(all_metrics: dict) -> list[list[str]]:
     """The series run's results table as text cells (:data:`RESULTS_HEADER`), from :func:`results_rows`."""
+
     def fmt(v, spec):
         return "?" if v is None else format(v, spec)
 
@@ -72,16 +85,23 @@ def results_cells(all_metrics: dict) -> list[list[str]]:
         if acc is None:
             cells.append(first + ["(not run)", f"{r['published']:.2%}", "", "", "", ""])
             continue
-        cells.append(first + [
-            f"{acc:.2%}", f"{r['published']:.2%}", str(r["data"] or "?"),
-            f"{fmt(r['train texts'], ',')} / {fmt(r['test texts'], ',')}", fmt(r["epochs"], ""),
-            f"{fmt(r['fit seconds'], '.0f')} s",
-        ])
+        cells.append(
+            first
+            + [
+                f"{acc:.2%}",
+                f"{r['published']:.2%}",
+                str(r["data"] or "?"),
+                f"{fmt(r['train texts'], ',')} / {fmt(r['test texts'], ',')}",
+                fmt(r["epochs"], ""),
+                f"{fmt(r['fit seconds'], '.0f')} s",
+            ]
+        )
     return cells
 
 
 def results_markdown(all_metrics: dict) -> str:
     """A Markdown table: each approach's test accuracy beside the tutorial's published one."""
+
     def line(cells):
         return "|" + "|".join(f" {c} " if c else " " for c in cells) + "|"
 
@@ -92,14 +112,12 @@ def results_markdown(all_metrics: dict) -> str:
 def results_html(all_metrics: dict) -> str:
     """The same table as HTML (every cell escaped)."""
     out = ["<table>", "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in RESULTS_HEADER) + "</tr>"]
-    out += ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-            for row in results_cells(all_metrics)]
+    out += ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in results_cells(all_metrics)]
     out.append("</table>")
     return "\n".join(out)
 
 
-OTHER_COLUMNS = ("approach", "test_accuracy", "macro_f1", "data_source", "n_train", "n_test", "epochs",
-                 "fit_seconds")
+OTHER_COLUMNS = ("approach", "test_accuracy", "macro_f1", "data_source", "n_train", "n_test", "epochs", "fit_seconds")
 
 
 def other_metrics_frame(others: dict):

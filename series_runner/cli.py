@@ -49,37 +49,67 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="run_all.sh",
         description="Run the notebook series with papermill into a run folder: the data first, "
-                    "then each notebook with its progress, then the results table and index.html.",
+        "then each notebook with its progress, then the results table and index.html.",
         epilog=_HELP_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     quick = ", ".join(f"{k}={v}" for k, v in QUICK_SETTINGS.items())
-    p.add_argument("--quick", action="store_true",
-                   help=f"a seeded small subset and a short training ({quick})")
-    p.add_argument("--synthetic", action="store_true",
-                   help="the generated corpus instead of AG News (no network, no files needed)")
-    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                   help="parameter for every notebook that has it (read like papermill's -p; a list "
-                        "as \"[50, 60, 75]\", none as None); names: " + ", ".join(PARAMETER_NAMES))
+    p.add_argument("--quick", action="store_true", help=f"a seeded small subset and a short training ({quick})")
+    p.add_argument(
+        "--synthetic", action="store_true", help="the generated corpus instead of AG News (no network, no files needed)"
+    )
+    p.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="parameter for every notebook that has it (read like papermill's -p; a list "
+        'as "[50, 60, 75]", none as None); names: ' + ", ".join(PARAMETER_NAMES),
+    )
     p.add_argument("--out", default=None, metavar="DIR", help="run folder (default: runs/<date-time>)")
-    p.add_argument("--only", default=None, metavar="NN[,NN...]",
-                   help="comma-separated notebook numbers to run, e.g. 00,01,06")
+    p.add_argument(
+        "--only", default=None, metavar="NN[,NN...]", help="comma-separated notebook numbers to run, e.g. 00,01,06"
+    )
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS", help="per-cell timeout")
-    p.add_argument("--notebooks", default=None, metavar="DIR",
-                   help="folder of NN_*.ipynb notebooks to run (default: the series in notebooks/)")
-    many = p.add_argument_group('many runs on a Dask cluster (docs/sweeps.md; needs ./setup.sh --sweeps)')
-    many.add_argument("--sweep", default=None, metavar="FILE",
-                      help="run a sweep file's tasks (notebooks x parameter grid or sets) into DIR "
-                           "(default: runs/sweep-<date-time>); the file holds the notebooks and parameters")
-    many.add_argument("--scheduler", default=None, metavar="ADDR",
-                      help="an existing Dask scheduler (tcp://HOST:PORT; default: $DASK_SCHEDULER_ADDRESS, "
-                           "else an embedded cluster on 127.0.0.1)")
-    many.add_argument("--workers", type=int, default=None, metavar="N",
-                      help="the embedded cluster's worker processes (default for --sweep: sized to the "
-                           "machine); without --sweep, the series on that cluster (06 last)")
+    p.add_argument(
+        "--notebooks",
+        default=None,
+        metavar="DIR",
+        help="folder of NN_*.ipynb notebooks to run (default: the series in notebooks/)",
+    )
+    many = p.add_argument_group("many runs on a Dask cluster (docs/sweeps.md; needs ./setup.sh --sweeps)")
+    many.add_argument(
+        "--sweep",
+        default=None,
+        metavar="FILE",
+        help="run a sweep file's tasks (notebooks x parameter grid or sets) into DIR "
+        "(default: runs/sweep-<date-time>); the file holds the notebooks and parameters",
+    )
+    many.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDR",
+        help="an existing Dask scheduler (tcp://HOST:PORT; default: $DASK_SCHEDULER_ADDRESS, "
+        "else an embedded cluster on 127.0.0.1)",
+    )
+    many.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the embedded cluster's worker processes (default for --sweep: sized to the "
+        "machine); without --sweep, the series on that cluster (06 last)",
+    )
     many.add_argument("--keep-models", action="store_true", help="sweep: bring the saved models back too")
-    many.add_argument("--retries", type=int, default=1, metavar="N", help="sweep: reruns of a task whose "
-                      "task function raised (default 1); a lost worker's tasks run again anyway")
+    many.add_argument(
+        "--retries",
+        type=int,
+        default=1,
+        metavar="N",
+        help="sweep: reruns of a task whose task function raised (default 1); a lost worker's tasks run again anyway",
+    )
     return p
 
 
@@ -112,8 +142,7 @@ def resume_command(args, out: str, only: list[str] | None = None) -> str:
     if args.notebooks:
         parts += ["--notebooks", as_given(args.notebooks)]
     parts += ["--out", out]
-    for option, value in (("--scheduler", args.scheduler), ("--workers", args.workers),
-                          ("--timeout", args.timeout)):
+    for option, value in (("--scheduler", args.scheduler), ("--workers", args.workers), ("--timeout", args.timeout)):
         if value:
             parts += [option, str(value)]
     if args.keep_models:

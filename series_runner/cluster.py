@@ -17,7 +17,7 @@ SCHEDULER_VARIABLE = "DASK_SCHEDULER_ADDRESS"
 
 LOOPBACK = "127.0.0.1"
 
-_GIB = 1024 ** 3
+_GIB = 1024**3
 MEMORY_PER_WORKER = 3 * _GIB
 """What one worker running a notebook (its kernel, TensorFlow, one network) may need."""
 
@@ -39,8 +39,9 @@ def require_distributed(what: str) -> None:
     try:
         import distributed  # noqa: F401 - only whether it imports
     except ImportError:
-        raise ClusterError(f"{what} needs Dask's `distributed`, which is not installed; add it with: "
-                           f"{INSTALL_COMMAND}") from None
+        raise ClusterError(
+            f"{what} needs Dask's `distributed`, which is not installed; add it with: {INSTALL_COMMAND}"
+        ) from None
 
 
 def cores() -> int:
@@ -88,8 +89,7 @@ def scheduler_address(scheduler: str | None = None) -> str | None:
 
 
 @contextlib.contextmanager
-def open_client(scheduler: str | None = None, workers: int | None = None, security=None,
-                timeout: float = 30):
+def open_client(scheduler: str | None = None, workers: int | None = None, security=None, timeout: float = 30):
     """A ``distributed.Client`` for the duration of the block (closed after it, and the embedded
     cluster shut down). ``workers``: the embedded cluster's worker processes (default
     :func:`default_workers`); ignored for an existing cluster.
@@ -105,17 +105,24 @@ def open_client(scheduler: str | None = None, workers: int | None = None, securi
         try:
             client = Client(address, security=security, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError) as e:
-            raise ClusterError(f"cannot reach the Dask scheduler at {address} ({type(e).__name__}: "
-                               f"{str(e).splitlines()[0] if str(e) else 'no answer'}); is "
-                               f"`dask scheduler` running there?") from None
+            raise ClusterError(
+                f"cannot reach the Dask scheduler at {address} ({type(e).__name__}: "
+                f"{str(e).splitlines()[0] if str(e) else 'no answer'}); is "
+                f"`dask scheduler` running there?"
+            ) from None
         with client:
             yield client
         return
     n = workers or default_workers()
     cluster = LocalCluster(
-        host=LOOPBACK, n_workers=n, threads_per_worker=1, processes=True,
+        host=LOOPBACK,
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
         dashboard_address=f"{LOOPBACK}:0" if dashboard_available() else None,
-        env={"HELPERS_TF_THREADS": os.environ.get("HELPERS_TF_THREADS") or tf_threads(n)},  # the user's own setting wins
+        env={
+            "HELPERS_TF_THREADS": os.environ.get("HELPERS_TF_THREADS") or tf_threads(n)
+        },  # the user's own setting wins
     )
     try:
         with Client(cluster, set_as_default=False) as client:

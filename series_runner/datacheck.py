@@ -122,8 +122,7 @@ def ensure_data(needs: dict, *, base_url: str | None = None, cache_dir=None, out
             elif unreachable := unreachable or data.download_problem(url):
                 problem = f"{url}: download failed ({unreachable})"
             else:
-                print(f"Downloading AG News {split}.csv into {show(cache)}/ (once; MD5-checked)",
-                      file=out, flush=True)
+                print(f"Downloading AG News {split}.csv into {show(cache)}/ (once; MD5-checked)", file=out, flush=True)
                 path, problem = _download(split, cache_dir, base_url)
             if problem:
                 missing.setdefault(split, []).extend(nbs)
@@ -170,8 +169,7 @@ def data_message(missing: dict, looked: list[str], problems: list[str], base_url
         f"  Looked in: {'; '.join(looked)}.",
         *[f"  - {p}" for p in dict.fromkeys(problems)],
         "  To provide the files, either",
-        "    - run once on a machine with network access: they are downloaded into the cache "
-        "(about 30 MB), or",
+        "    - run once on a machine with network access: they are downloaded into the cache (about 30 MB), or",
         f"    - download {urls}",
         f"      (MD5 {md5s}),",
         f"      put {'it' if len(files) == 1 else 'them'} in one folder and run",

@@ -39,8 +39,9 @@ def dependencies(numbers: list[str], in_order: bool = False) -> dict[str, list[s
     return deps
 
 
-def series_graph(notebooks: dict[Path, dict], *, in_order: bool, folder: Path | None = None,
-                 timeout: int | None = None) -> dict:
+def series_graph(
+    notebooks: dict[Path, dict], *, in_order: bool, folder: Path | None = None, timeout: int | None = None
+) -> dict:
     """``{stem: task}`` for ``notebooks`` (``{path: its parameters}``, in running order).
     ``folder``: the run folder, where each notebook runs in place (this machine); None: each runs
     in a temporary folder of its worker and sends its files back, the files of the notebooks it
@@ -52,9 +53,16 @@ def series_graph(notebooks: dict[Path, dict], *, in_order: bool, folder: Path | 
     token = f"{os.getpid()}-{time.time_ns()}"
     for n, nb in numbers.items():
         tasks[nb.stem] = run(
-            nb.name, nb.read_bytes(), notebooks[nb], keep_models=True, timeout=timeout,
-            inputs=[tasks[numbers[d].stem] for d in deps[n]], folder=None if folder is None else str(folder),
-            origin=os.path.relpath(nb, Path.cwd()), dask_key_name=f"{nb.stem}-{token}")
+            nb.name,
+            nb.read_bytes(),
+            notebooks[nb],
+            keep_models=True,
+            timeout=timeout,
+            inputs=[tasks[numbers[d].stem] for d in deps[n]],
+            folder=None if folder is None else str(folder),
+            origin=os.path.relpath(nb, Path.cwd()),
+            dask_key_name=f"{nb.stem}-{token}",
+        )
     return tasks
 
 
@@ -63,8 +71,14 @@ def failed(exc: BaseException) -> dict:
     return {"status": "failed", "error": error_line(exc), "files": {}, "seconds": 0}
 
 
-def compute(tasks: dict, done: Callable[[str, dict], None], *, started: Callable[[str], None] | None = None,
-            client=None, retries: int = 0) -> None:
+def compute(
+    tasks: dict,
+    done: Callable[[str, dict], None],
+    *,
+    started: Callable[[str], None] | None = None,
+    client=None,
+    retries: int = 0,
+) -> None:
     """Run ``tasks`` (``{name: task}``), calling ``done(name, result)`` as each one ends (and
     ``started(name)`` as each one starts, in this process). ``client``: a ``distributed.Client``;
     None: Dask's synchronous scheduler here. Ctrl-C cancels what is left and propagates."""

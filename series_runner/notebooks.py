@@ -20,7 +20,8 @@ def list_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
     """The series' notebooks in running order (``NN_*.ipynb``; the summary ``06_*`` last)."""
     found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     return [p for p in found if not p.name.startswith(SUMMARY_PREFIX)] + [
-        p for p in found if p.name.startswith(SUMMARY_PREFIX)]
+        p for p in found if p.name.startswith(SUMMARY_PREFIX)
+    ]
 
 
 def user_folders(params: dict, workdir: Path | None = None) -> dict:
@@ -63,8 +64,14 @@ def execute(source, target, parameters: dict, cwd, timeout: int | None = None) -
     import papermill as pm  # slow to import: only when a notebook runs
 
     pm.execute_notebook(
-        str(source), str(target), parameters=parameters, cwd=str(cwd),
-        kernel_name="python3", progress_bar=False, log_output=False, execution_timeout=timeout,
+        str(source),
+        str(target),
+        parameters=parameters,
+        cwd=str(cwd),
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=timeout,
         # The kernel's own log (unencrypted local TCP, "KeyboardInterrupt caught in kernel" when it
         # is stopped after a failure) is noise here: errors show in the executed notebook.
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],

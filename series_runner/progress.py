@@ -117,8 +117,9 @@ class Progress(LiveLine):
                     self.emit(f"      {self._last}\n")
 
     def line(self) -> str:
-        return " | ".join([f"{self._label} ...", *([self._last] if self._last else []),
-                           _clock(time.monotonic() - self._t0)])
+        return " | ".join(
+            [f"{self._label} ...", *([self._last] if self._last else []), _clock(time.monotonic() - self._t0)]
+        )
 
 
 def epoch_text(entry: dict) -> str:

@@ -91,9 +91,20 @@ def write_index(run_dir) -> Path:
             status, css = "FAILED", "failed"
         else:
             status, css = "ok", "ok"
-        sections.append(_section(run_dir, stem, status, css, error, seconds.get(stem),
-                                 nb_path, rendered, figures.get(stem[:2], []),
-                                 explanations.get(stem[:2], [])))
+        sections.append(
+            _section(
+                run_dir,
+                stem,
+                status,
+                css,
+                error,
+                seconds.get(stem),
+                nb_path,
+                rendered,
+                figures.get(stem[:2], []),
+                explanations.get(stem[:2], []),
+            )
+        )
 
     page = _page(run_dir, summary, sections, orphans)
     return write_text(run_dir / "index.html", page)
@@ -133,8 +144,9 @@ def _render(nb, nb_path: Path, target: Path) -> Path:
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(extra_loaders=[DictLoader({"run_report.html.j2": _TEMPLATE})],
-                            template_file="run_report.html.j2")
+    exporter = HTMLExporter(
+        extra_loaders=[DictLoader({"run_report.html.j2": _TEMPLATE})], template_file="run_report.html.j2"
+    )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
     return write_text(target, body)
 
@@ -160,8 +172,10 @@ def _e(text) -> str:
 def _figure(run_dir: Path, png: Path) -> str:
     src = _href(run_dir, png)
     caption = png.stem
-    return (f'<figure><a href="{src}"><img src="{src}" alt="{_e(caption)}"></a>'
-            f"<figcaption>{_e(caption)}</figcaption></figure>")
+    return (
+        f'<figure><a href="{src}"><img src="{src}" alt="{_e(caption)}"></a>'
+        f"<figcaption>{_e(caption)}</figcaption></figure>"
+    )
 
 
 def _section(run_dir, stem, status, css, error, seconds, nb_path, rendered, pngs, lime) -> str:
@@ -173,7 +187,8 @@ def _section(run_dir, stem, status, css, error, seconds, nb_path, rendered, pngs
     parts = [
         f'<section class="notebook {css}" id="{_e(stem)}">',
         f'<h2>{_e(stem)} <span class="status {css}">{_e(status)}</span>'
-        + (f" <small>{seconds:.0f} s</small>" if isinstance(seconds, (int, float)) else "") + "</h2>",
+        + (f" <small>{seconds:.0f} s</small>" if isinstance(seconds, (int, float)) else "")
+        + "</h2>",
     ]
     if error and css != "ok":
         parts.append(f'<div class="error">{_e(error)}</div>')
@@ -215,7 +230,10 @@ def _page(run_dir: Path, summary: dict, sections: list[str], orphans: list[Path]
         *sections,
     ]
     if orphans:
-        body += ['<section class="notebook"><h2>Other figures</h2><div>',
-                 "".join(_figure(run_dir, p) for p in orphans), "</div></section>"]
+        body += [
+            '<section class="notebook"><h2>Other figures</h2><div>',
+            "".join(_figure(run_dir, p) for p in orphans),
+            "</div></section>",
+        ]
     body.append("</body></html>\n")
     return "\n".join(b for b in body if b)

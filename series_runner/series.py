@@ -39,7 +39,6 @@ from .progress import Progress, duration
 from .report import write_index
 from .task import write_files
 
-
 # ---------------------------------------------------------------------------------------------
 # the run, step by step
 # ---------------------------------------------------------------------------------------------
@@ -174,11 +173,17 @@ def _run_notebooks(run: _Run) -> Outcome:
     address = scheduler_address(args.scheduler)
     here = address is None  # the notebooks run in the run folder itself (the cluster is on this machine)
     workdir = run.out / "notebooks" if here else None
-    tasks = series_graph({nb: notebook_parameters(params, set(run.defaults[nb]), workdir) for nb in notebooks},
-                         in_order=not (args.workers or address), folder=run.out if here else None,
-                         timeout=args.timeout)
-    print(f"Running {len(notebooks)} notebook{'s' * (len(notebooks) != 1)} into {run.shown_out}/ with "
-          f"{json.dumps(params) if params else 'their defaults'}", flush=True)
+    tasks = series_graph(
+        {nb: notebook_parameters(params, set(run.defaults[nb]), workdir) for nb in notebooks},
+        in_order=not (args.workers or address),
+        folder=run.out if here else None,
+        timeout=args.timeout,
+    )
+    print(
+        f"Running {len(notebooks)} notebook{'s' * (len(notebooks) != 1)} into {run.shown_out}/ with "
+        f"{json.dumps(params) if params else 'their defaults'}",
+        flush=True,
+    )
     outcome, progress, running = Outcome(), Progress(), []
     start_all = time.perf_counter()
 
@@ -198,7 +203,9 @@ def _run_notebooks(run: _Run) -> Outcome:
             running.remove(stem)
             progress.end(status)
         else:  # on a cluster: one line as each notebook ends
-            print(f"[{len(outcome.timings)}/{len(tasks)}] {stem} ... {status} ({result.get('worker', '?')})", flush=True)
+            print(
+                f"[{len(outcome.timings)}/{len(tasks)}] {stem} ... {status} ({result.get('worker', '?')})", flush=True
+            )
 
     try:
         if args.workers or address:
@@ -224,15 +231,26 @@ def _finish(run: _Run) -> int:
     table = results_markdown(metrics)
     params, done = run.params, run.outcome
     write_text(run.out / "results.md", f"# Results of this run\n\nParameters: `{json.dumps(params)}`\n\n{table}\n")
-    write_json(run.out / "results.json", {"parameters": params, "notebook_seconds": done.timings,
-                                          "total_seconds": round(done.total, 1), "failed": done.failed,
-                                          "interrupted": done.interrupted, "metrics": metrics})
+    write_json(
+        run.out / "results.json",
+        {
+            "parameters": params,
+            "notebook_seconds": done.timings,
+            "total_seconds": round(done.total, 1),
+            "failed": done.failed,
+            "interrupted": done.interrupted,
+            "metrics": metrics,
+        },
+    )
     report = _write_report(run.out)
     if done.interrupted:
         rest = [nb.name[:2] for nb in run.defaults if nb.stem not in done.timings]
-        print(f"Stopped at {done.interrupted} (its executed copy is partial). The notebooks that finished "
-              f"and their results are kept in {run.shown_out}/; notebooks/ was only read. To finish the "
-              f"run:\n  {resume_command(run.args, run.shown_out, rest)}", file=sys.stderr)
+        print(
+            f"Stopped at {done.interrupted} (its executed copy is partial). The notebooks that finished "
+            f"and their results are kept in {run.shown_out}/; notebooks/ was only read. To finish the "
+            f"run:\n  {resume_command(run.args, run.shown_out, rest)}",
+            file=sys.stderr,
+        )
         _where_to_look(run.shown_out, report, done.total, len(done.timings), done.failed)
         return 130
     print()

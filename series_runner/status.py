@@ -12,8 +12,9 @@ class SweepProgress(LiveLine):
     """``client``: a ``distributed.Client`` (how many tasks its workers are running, and how many
     workers share the rest); ``done``: tasks complete before this run (skipped)."""
 
-    def __init__(self, total: int, done: int = 0, client=None, stream=None, live: bool | None = None,
-                 tick: float = 1.0):
+    def __init__(
+        self, total: int, done: int = 0, client=None, stream=None, live: bool | None = None, tick: float = 1.0
+    ):
         super().__init__(stream, live, tick)
         self.total, self.skipped, self.client = total, done, client
         self.ok = self.failed = 0
@@ -44,9 +45,11 @@ class SweepProgress(LiveLine):
     def line(self) -> str:
         done = self.skipped + self.ok + self.failed
         left = self.time_left()
-        return (f"sweep: {done}/{self.total} done, {self.running()} running, {self.failed} failed"
-                + (f", about {duration(left)} left" if left is not None else "")
-                + f" [{duration(time.monotonic() - self._t0)}]")
+        return (
+            f"sweep: {done}/{self.total} done, {self.running()} running, {self.failed} failed"
+            + (f", about {duration(left)} left" if left is not None else "")
+            + f" [{duration(time.monotonic() - self._t0)}]"
+        )
 
     # -- events --------------------------------------------------------------------------
     def start(self) -> None:
@@ -64,8 +67,11 @@ class SweepProgress(LiveLine):
             if record.get("seconds"):
                 self.seconds.append(float(record["seconds"]))
             acc = record.get("test_accuracy")
-            what = ("ok" + (f", test accuracy {acc:.4f}" if isinstance(acc, (int, float)) else "")
-                    if record.get("status") == "ok" else f"FAILED: {record.get('error', '')}")
+            what = (
+                "ok" + (f", test accuracy {acc:.4f}" if isinstance(acc, (int, float)) else "")
+                if record.get("status") == "ok"
+                else f"FAILED: {record.get('error', '')}"
+            )
             event = f"{task}: {what} ({record.get('worker', '?')}, {record.get('seconds', '?')} s)"
             if self.live:
                 self.emit(CLEAR + event + "\n")

@@ -72,8 +72,9 @@ class Task:
     @property
     def key(self) -> str:
         """Notebook name + its content's hash + the parameters: what makes a result reusable."""
-        text = json.dumps([self.name, hashlib.sha256(self.source).hexdigest(), self.parameters],
-                          sort_keys=True, default=str)
+        text = json.dumps(
+            [self.name, hashlib.sha256(self.source).hexdigest(), self.parameters], sort_keys=True, default=str
+        )
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -133,11 +134,19 @@ def metrics_of(files: dict) -> dict:
 def write_result(out: Path, task: Task, result: dict) -> dict:
     """Write the task's files into ``out/<task>/``, each atomically, and its ``task.json`` last (a
     folder without it is incomplete and runs again); returns the record."""
-    record = {"key": task.key, "task": task.folder, "notebook": task.name, "parameters": task.parameters,
-              "varied": task.varied, "status": result["status"], "error": result.get("error", ""),
-              "worker": result.get("worker", ""), "seconds": result.get("seconds"),
-              "finished": datetime.now().isoformat(sep=" ", timespec="seconds"),
-              **metrics_of(result.get("files", {}))}
+    record = {
+        "key": task.key,
+        "task": task.folder,
+        "notebook": task.name,
+        "parameters": task.parameters,
+        "varied": task.varied,
+        "status": result["status"],
+        "error": result.get("error", ""),
+        "worker": result.get("worker", ""),
+        "seconds": result.get("seconds"),
+        "finished": datetime.now().isoformat(sep=" ", timespec="seconds"),
+        **metrics_of(result.get("files", {})),
+    }
     folder = out / task.folder
     (folder / TASK_FILE).unlink(missing_ok=True)
     shutil.rmtree(folder, ignore_errors=True)  # no file of an earlier attempt stays
@@ -150,8 +159,17 @@ def run_sweep(args, command: str) -> int:
     """``./run_all.sh --sweep FILE``: see the module's docstring; returns the exit status."""
     lock = None
     try:
-        clash = [o for o, given in (("--quick", args.quick), ("--synthetic", args.synthetic), ("-p", args.parameter),
-                                    ("--only", args.only), ("--notebooks", args.notebooks)) if given]
+        clash = [
+            o
+            for o, given in (
+                ("--quick", args.quick),
+                ("--synthetic", args.synthetic),
+                ("-p", args.parameter),
+                ("--only", args.only),
+                ("--notebooks", args.notebooks),
+            )
+            if given
+        ]
         if clash:
             raise Stop(f"{clash[0]} does not go with --sweep: put notebooks and parameters in the sweep file")
         try:
@@ -184,11 +202,13 @@ def _check_data(tasks: list[Task], out: Path) -> None:
     """The AG News files the tasks need, on the client, before anything starts."""
     needs: dict = {}
     for task in tasks:
-        for folder, splits in data_needs({task.notebook: task.defaults},
-                                         task.parameters, out / task.folder / "notebooks").items():
+        for folder, splits in data_needs(
+            {task.notebook: task.defaults}, task.parameters, out / task.folder / "notebooks"
+        ).items():
             for split, names in splits.items():
                 needs.setdefault(folder, {}).setdefault(split, []).extend(
-                    n for n in names if n not in needs.get(folder, {}).get(split, []))
+                    n for n in names if n not in needs.get(folder, {}).get(split, [])
+                )
     try:  # workers on this machine inherit $AG_NEWS_DIR, made absolute here
         ensure_run_data(needs)
     except DataUnavailable as e:
@@ -203,13 +223,17 @@ def check_cluster(client, address: str | None) -> None:
     try:
         client.run_on_scheduler(probe)
     except Exception as e:  # noqa: BLE001 - ModuleNotFoundError on the scheduler, mostly
-        raise Stop(f"the Dask scheduler at {where} cannot import helpers and series_runner ({error_line(e)}): start "
-                   f"`dask scheduler` from the project's environment (.venv/bin/dask scheduler).") from None
+        raise Stop(
+            f"the Dask scheduler at {where} cannot import helpers and series_runner ({error_line(e)}): start "
+            f"`dask scheduler` from the project's environment (.venv/bin/dask scheduler)."
+        ) from None
     try:
         client.run(probe)
     except Exception as e:  # noqa: BLE001
-        raise Stop(f"a Dask worker of {where} cannot import helpers and series_runner ({error_line(e)}): start "
-                   f"`dask worker` from the project's environment (.venv/bin/dask worker).") from None
+        raise Stop(
+            f"a Dask worker of {where} cannot import helpers and series_runner ({error_line(e)}): start "
+            f"`dask worker` from the project's environment (.venv/bin/dask worker)."
+        ) from None
 
 
 def _run(args, tasks, varied, out: Path, shown_out: str) -> int:
@@ -222,9 +246,12 @@ def _run(args, tasks, varied, out: Path, shown_out: str) -> int:
         else:
             todo.append(task)
     n_nb = len({t.name for t in tasks})
-    print(f"Sweep {as_given(args.sweep)}: {len(tasks)} tasks ({n_nb} notebook{'s' * (n_nb != 1)}"
-          f"{', varying ' + ', '.join(varied) if varied else ''}) into {shown_out}/"
-          + (f"; {len(records)} complete already, skipped" if records else ""), flush=True)
+    print(
+        f"Sweep {as_given(args.sweep)}: {len(tasks)} tasks ({n_nb} notebook{'s' * (n_nb != 1)}"
+        f"{', varying ' + ', '.join(varied) if varied else ''}) into {shown_out}/"
+        + (f"; {len(records)} complete already, skipped" if records else ""),
+        flush=True,
+    )
     interrupted = False
     t0 = time.perf_counter()
     if todo:
@@ -242,15 +269,22 @@ def _run(args, tasks, varied, out: Path, shown_out: str) -> int:
     rows = [records[t.folder] for t in tasks if t.folder in records]
     sweepout.write_all(out, rows, varied, title=as_given(args.sweep))
     failed = [r["task"] for r in rows if r["status"] != "ok"]
-    print(f"\nSweep: {duration(total)}; {len(rows)} of {len(tasks)} tasks finished"
-          + (f", {len(failed)} failed" if failed else "") + ". Where to look:\n"
-          f"  one row per task    {os.path.join(shown_out, 'sweep.csv')}\n"
-          f"  summary             {os.path.join(shown_out, 'summary.csv')}\n"
-          f"  report (a browser)  {os.path.join(shown_out, 'index.html')}\n"
-          f"  notebook 06         -p sweep_dir {shlex.quote(shown_out)}", flush=True)
+    print(
+        f"\nSweep: {duration(total)}; {len(rows)} of {len(tasks)} tasks finished"
+        + (f", {len(failed)} failed" if failed else "")
+        + ". Where to look:\n"
+        f"  one row per task    {os.path.join(shown_out, 'sweep.csv')}\n"
+        f"  summary             {os.path.join(shown_out, 'summary.csv')}\n"
+        f"  report (a browser)  {os.path.join(shown_out, 'index.html')}\n"
+        f"  notebook 06         -p sweep_dir {shlex.quote(shown_out)}",
+        flush=True,
+    )
     if interrupted:
-        print(f"Interrupted: the finished tasks are kept in {shown_out}/. To finish the sweep "
-              f"(complete tasks are skipped):\n  {resume_command(args, shown_out)}", file=sys.stderr)
+        print(
+            f"Interrupted: the finished tasks are kept in {shown_out}/. To finish the sweep "
+            f"(complete tasks are skipped):\n  {resume_command(args, shown_out)}",
+            file=sys.stderr,
+        )
         return 130
     if failed:
         print(f"FAILED task(s): {', '.join(failed)} (see their executed notebooks)", file=sys.stderr)
@@ -262,10 +296,19 @@ def _submit(client, args, todo, out, records, total) -> bool:
     """Run the tasks on the cluster, write each result as it comes; True when Ctrl-C stopped it."""
     progress = SweepProgress(total=total, done=len(records), client=client)
     run = delayed(run_task, pure=False)
-    tasks = {task.folder: run(task.notebook.name, task.source, task.parameters, declared=task.declared,
-                              keep_models=args.keep_models, timeout=args.timeout,
-                              origin=f"notebooks/{task.notebook.name}", dask_key_name=f"{task.folder}-{task.key}")
-             for task in todo}
+    tasks = {
+        task.folder: run(
+            task.notebook.name,
+            task.source,
+            task.parameters,
+            declared=task.declared,
+            keep_models=args.keep_models,
+            timeout=args.timeout,
+            origin=f"notebooks/{task.notebook.name}",
+            dask_key_name=f"{task.folder}-{task.key}",
+        )
+        for task in todo
+    }
     by_folder = {task.folder: task for task in todo}
 
     def done(folder: str, result: dict) -> None:

@@ -13,6 +13,7 @@ import itertools
 from pathlib import Path
 
 from helpers.params import ParameterError, notebook_defaults, validate_parameters
+
 from .notebooks import list_notebooks
 
 KEYS = ("notebooks", "parameters", "grid", "sets")

@@ -34,8 +34,13 @@ def sweep_rows(records: list[dict], varied: list[str]) -> list[dict]:
         row = {"task": r["task"], "notebook": r["notebook"]}
         row.update({k: _cell(r.get("varied", {}).get(k)) for k in varied})
         row.update({k: _cell(r.get(k)) if ok else "" for k in METRICS})
-        row.update({"worker": r.get("worker", ""), "status": r.get("status", "failed"),
-                    "error": " ".join(str(r.get("error") or "").split())})
+        row.update(
+            {
+                "worker": r.get("worker", ""),
+                "status": r.get("status", "failed"),
+                "error": " ".join(str(r.get("error") or "").split()),
+            }
+        )
         rows.append(row)
     return rows
 
@@ -58,9 +63,18 @@ def summary_rows(rows: list[dict], varied: list[str]) -> list[dict]:
         n = len(accs)
         mean = sum(accs) / n
         std = math.sqrt(sum((a - mean) ** 2 for a in accs) / (n - 1)) if n > 1 else None
-        out.append({"notebook": group[0], **dict(zip(keys, group[1:])), "mean": round(mean, 6),
-                    "std": "" if std is None else round(std, 6), "min": min(accs), "max": max(accs),
-                    "n": n, "published": pub.get(group[0], "")})
+        out.append(
+            {
+                "notebook": group[0],
+                **dict(zip(keys, group[1:])),
+                "mean": round(mean, 6),
+                "std": "" if std is None else round(std, 6),
+                "min": min(accs),
+                "max": max(accs),
+                "n": n,
+                "published": pub.get(group[0], ""),
+            }
+        )
     return out
 
 
@@ -102,13 +116,18 @@ def write_picture(path: Path, rows: list[dict], varied: list[str]) -> Path:
         accs = [float(r["test_accuracy"]) for r in ok if r["notebook"] == name]
         mean = sum(accs) / len(accs)
         std = math.sqrt(sum((a - mean) ** 2 for a in accs) / (len(accs) - 1)) if len(accs) > 1 else 0
-        ax.plot([i - 0.12] * len(accs), accs, "o", color="tab:blue", alpha=0.5,
-                label="one run" if i == 0 else None)
-        ax.errorbar(i + 0.12, mean, yerr=std, fmt="s", color="tab:blue", capsize=4,
-                    label="mean ± std" if i == 0 else None)
+        ax.plot([i - 0.12] * len(accs), accs, "o", color="tab:blue", alpha=0.5, label="one run" if i == 0 else None)
+        ax.errorbar(
+            i + 0.12, mean, yerr=std, fmt="s", color="tab:blue", capsize=4, label="mean ± std" if i == 0 else None
+        )
         if name in pub:
-            ax.plot(i + 0.3, pub[name], "D", color="tab:orange",
-                    label="tutorial (published)" if not any(n in pub for n in names[:i]) else None)
+            ax.plot(
+                i + 0.3,
+                pub[name],
+                "D",
+                color="tab:orange",
+                label="tutorial (published)" if not any(n in pub for n in names[:i]) else None,
+            )
     ax.set_xticks(range(len(names)), names, rotation=20, ha="right")
     ax.set(ylabel="test accuracy", title="Test accuracy per notebook (all runs)")
     ax.legend(frameon=False, fontsize=8)

@@ -41,9 +41,18 @@ def worker_name() -> str:
         return socket.gethostname()
 
 
-def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[str] | None = None,
-             keep_models: bool = False, timeout: int | None = None, inputs=(), origin: str | None = None,
-             folder: str | None = None) -> dict:
+def run_task(
+    notebook: str,
+    source: bytes,
+    parameters: dict,
+    *,
+    declared: list[str] | None = None,
+    keep_models: bool = False,
+    timeout: int | None = None,
+    inputs=(),
+    origin: str | None = None,
+    folder: str | None = None,
+) -> dict:
     """Run one notebook (``notebook``: its file name, ``source``: its bytes) with ``parameters``.
 
     ``declared``: when given, the parameters the notebook declares (only those are passed, folders
@@ -73,8 +82,14 @@ def run_task(notebook: str, source: bytes, parameters: dict, *, declared: list[s
             status, error = "failed", error_line(e)
         _record_paths(books / notebook, origin or notebook, f"notebooks/{notebook}")
         files = {} if folder else _files_back(root, given, keep_models)
-    return {"status": status, "error": error, "files": files, "worker": worker_name(),
-            "seconds": round(time.perf_counter() - t0, 1), "pid": os.getpid()}
+    return {
+        "status": status,
+        "error": error,
+        "files": files,
+        "worker": worker_name(),
+        "seconds": round(time.perf_counter() - t0, 1),
+        "pid": os.getpid(),
+    }
 
 
 def _put(root: Path, inputs) -> dict:
@@ -117,8 +132,7 @@ def _record_paths(executed: Path, input_path: str, output_path: str) -> None:
 
     try:
         nb = json.loads(executed.read_text(encoding="utf-8"))
-        nb.setdefault("metadata", {}).setdefault("papermill", {}).update(
-            input_path=input_path, output_path=output_path)
+        nb.setdefault("metadata", {}).setdefault("papermill", {}).update(input_path=input_path, output_path=output_path)
         executed.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     except (OSError, ValueError):  # no executed copy (the kernel never started): nothing to fix
         pass

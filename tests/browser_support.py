@@ -25,9 +25,11 @@ import nbformat
 # Debian's /usr/bin/chromium is a shell wrapper (it adds flags and prints shell noise on some
 # machines); the browser itself sits behind it.
 DEBIAN_CHROMIUM = "/usr/lib/chromium/chromium"
-INSTALL_HINT = ("install Chromium from the system packages (Debian/Ubuntu, as root: "
-                "apt-get install chromium; ./run_tests.sh does it when run as root) "
-                "or set CHROMIUM_PATH=/path/to/chromium")
+INSTALL_HINT = (
+    "install Chromium from the system packages (Debian/Ubuntu, as root: "
+    "apt-get install chromium; ./run_tests.sh does it when run as root) "
+    "or set CHROMIUM_PATH=/path/to/chromium"
+)
 
 
 def find_chromium() -> str | None:
@@ -66,17 +68,35 @@ class JupyterLab:
             (self.state / d).mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # what a learner's kernel gets (the tests set it)
-        env.update(JUPYTER_CONFIG_DIR=str(self.state / "config"),     # no user config
-                   JUPYTER_RUNTIME_DIR=str(self.state / "runtime"),
-                   PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
-        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-               "--ip=127.0.0.1", "--port=0", f"--IdentityProvider.token={self.token}",
-               f"--ServerApp.root_dir={self.root}",
-               f"--LabApp.user_settings_dir={self.state / 'settings'}",
-               f"--LabApp.workspaces_dir={self.state / 'workspaces'}", *self.extra_args]
+        env.update(
+            JUPYTER_CONFIG_DIR=str(self.state / "config"),  # no user config
+            JUPYTER_RUNTIME_DIR=str(self.state / "runtime"),
+            PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        )
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            "--port=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            f"--LabApp.user_settings_dir={self.state / 'settings'}",
+            f"--LabApp.workspaces_dir={self.state / 'workspaces'}",
+            *self.extra_args,
+        ]
         with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd,
+                cwd=self.root,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         info = self.state / "runtime" / f"jpserver-{self.proc.pid}.json"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -96,8 +116,7 @@ class JupyterLab:
         return f"http://127.0.0.1:{self.port}/{path}"
 
     def api(self, method: str, path: str, timeout: float = 30):
-        req = urllib.request.Request(self.url(path), method=method,
-                                     headers={"Authorization": f"token {self.token}"})
+        req = urllib.request.Request(self.url(path), method=method, headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(req, timeout=timeout) as r:
             body = r.read()
         return json.loads(body) if body else None
@@ -202,8 +221,11 @@ def parameters_cell(nb) -> int:
 def edited_parameters(source: str, values: dict) -> tuple[str, dict]:
     """``source`` with the assignments of ``values`` that it has replaced (comments and the other
     assignments kept): the new text, and the values applied."""
-    names = {n.targets[0].id for n in ast.parse(source).body
-             if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)}
+    names = {
+        n.targets[0].id
+        for n in ast.parse(source).body
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+    }
     applied, lines = {}, []
     for line in source.splitlines():
         m = re.match(r"([A-Za-z_]\w*)\s*=", line)
@@ -223,8 +245,7 @@ class Learner:
         self.page, self.lab, self.artifacts = page, lab, Path(artifacts)
         self.console: list[str] = []
         self.seconds: dict[str, float] = {}  # per notebook: open, edit, Run All, check, save
-        page.on("console", lambda m: self.console.append(f"console.{m.type}: {m.text}")
-                if m.type == "error" else None)
+        page.on("console", lambda m: self.console.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.console.append(f"page error: {e}"))
         page.set_default_timeout(60_000)
 
@@ -241,8 +262,7 @@ class Learner:
         for part in rel.split("/"):
             name = page.locator(".jp-DirListing-itemText", has_text=re.compile(f"^{re.escape(part)}$"))
             page.locator(".jp-DirListing-item").filter(has=name).dblclick()
-        tab = page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current",
-                           has_text=rel.rsplit("/", 1)[-1])
+        tab = page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current", has_text=rel.rsplit("/", 1)[-1])
         tab.wait_for()
         return tab.get_attribute("data-id")
 
@@ -264,8 +284,17 @@ class Learner:
         dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
         dialog.wait_for(state="detached")
 
-    def run_notebook(self, rel: str, parameters: dict, *, expect_text=(), min_images: int = 0,
-                     lime: bool = False, kernel: str | None = None, timeout: float = 600) -> Path:
+    def run_notebook(
+        self,
+        rel: str,
+        parameters: dict,
+        *,
+        expect_text=(),
+        min_images: int = 0,
+        lime: bool = False,
+        kernel: str | None = None,
+        timeout: float = 600,
+    ) -> Path:
         """Open ``rel`` (relative to the server's root), set ``parameters`` by editing the cell
         tagged ``parameters``, Run All Cells, check what the learner sees, save; the saved file.
 
@@ -298,15 +327,18 @@ class Learner:
             # The parameters cell, edited in its editor: select all, type the new values.
             editor = panel.locator(".jp-Cell").nth(index).locator(".cm-content")
             shown_source = editor.evaluate(
-                "e => Array.from(e.querySelectorAll('.cm-line')).map(l => l.textContent).join('\\n')")
+                "e => Array.from(e.querySelectorAll('.cm-line')).map(l => l.textContent).join('\\n')"
+            )
             if shown_source.strip() != original.strip():
-                raise AssertionError(f"cell {index} in the browser is not the cell tagged 'parameters':\n"
-                                     f"{shown_source[:300]}")
+                raise AssertionError(
+                    f"cell {index} in the browser is not the cell tagged 'parameters':\n{shown_source[:300]}"
+                )
             editor.click()
             page.keyboard.press("Control+a")
             page.keyboard.type(new_source)
             typed = editor.evaluate(
-                "e => Array.from(e.querySelectorAll('.cm-line')).map(l => l.textContent).join('\\n')")
+                "e => Array.from(e.querySelectorAll('.cm-line')).map(l => l.textContent).join('\\n')"
+            )
             if typed != new_source:
                 raise AssertionError(f"the parameters cell reads {typed!r} after typing {new_source!r}")
 
@@ -331,8 +363,7 @@ class Learner:
                 if text not in seen["text"]:
                     problems.append(f"{text!r} not in the outputs")
             if lime:
-                good = [v for v in seen["lime"] if v["height"] > 50 and v["svgs"] and v["bars"]
-                        and len(v["text"]) > 20]
+                good = [v for v in seen["lime"] if v["height"] > 50 and v["svgs"] and v["bars"] and len(v["text"]) > 20]
                 if not good:
                     problems.append(f"LIME's interactive view is not rendered (found {seen['lime']})")
 
@@ -355,7 +386,7 @@ class Learner:
                 problems.append(f"{pngs} images saved, {len(seen['images'])} rendered")
         except AssertionError as e:
             problems.append(str(e))
-        except Exception as e:  # a timeout or a vanished element: what the page showed matters
+        except Exception as e:  # noqa: BLE001 - a timeout or a vanished element: what the page showed matters
             problems.append(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
         if problems:
             raise self.failure(f"{rel} (parameters {applied})", problems, details, name)
@@ -417,15 +448,21 @@ class Learner:
                 elif target.suffix == ".html" and target not in pages:
                     pages.append(target)
             shown = {unquote(i["src"]).rsplit("/", 1)[-1] for i in got["images"]}
-            problems += [f"figure {p.name} is not shown" for p in sorted((run_dir / "figures").glob("*.png"))
-                         if p.name not in shown]
+            problems += [
+                f"figure {p.name} is not shown"
+                for p in sorted((run_dir / "figures").glob("*.png"))
+                if p.name not in shown
+            ]
             for target in pages:
                 self.page.goto(target.as_uri())
                 sub = self.page.evaluate(_REPORT_JS)
-                problems += [f"{target.name}: image {i['src'][:60]} does not load"
-                             for i in sub["images"] if i["naturalWidth"] <= 0]
+                problems += [
+                    f"{target.name}: image {i['src'][:60]} does not load"
+                    for i in sub["images"]
+                    if i["naturalWidth"] <= 0
+                ]
                 checked["pages"] += 1
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - any failure of a page is one problem of the report
             problems.append(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
         if problems:
             raise self.failure(str(index), problems, "", "index")
@@ -451,12 +488,11 @@ class Learner:
         shot = self.artifacts / f"{name}.png"
         console = self.artifacts / f"{name}-console.txt"
         try:
-            first = self.page.locator(
-                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").first
+            first = self.page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").first
             if first.count():
                 first.scroll_into_view_if_needed(timeout=5_000)
             self.page.screenshot(path=str(shot), timeout=30_000)
-        except Exception as e:  # the page itself may be gone
+        except Exception as e:  # noqa: BLE001 - the page itself may be gone
             shot = Path(f"(no screenshot: {type(e).__name__})")
         console.write_text("\n".join(self.console) + "\n\n--- JupyterLab log (end) ---\n" + self.lab.log_tail())
         lines = [f"{what}: " + "; ".join(problems)]

@@ -39,8 +39,14 @@ from conftest import child_env
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
-TINY = {"data_source": "synthetic", "train_size": 200, "test_size": 40, "epochs": 1,
-        "batch_size": 32, "lime_samples": 10}
+TINY = {
+    "data_source": "synthetic",
+    "train_size": 200,
+    "test_size": 40,
+    "epochs": 1,
+    "batch_size": 32,
+    "lime_samples": 10,
+}
 """The test's parameters (plus ``output_dir``, a fresh temporary folder per exercise)."""
 
 CELL_TIMEOUT = 300
@@ -67,8 +73,9 @@ class ExerciseKernel:
         if not self.km.is_alive():
             return "the kernel died (it is restarted for the next exercise)"
         try:
-            reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: None,
-                                                allow_stdin=False, stop_on_error=True)
+            reply = self.kc.execute_interactive(
+                code, timeout=timeout, output_hook=lambda msg: None, allow_stdin=False, stop_on_error=True
+            )
         except TimeoutError:
             self.km.interrupt_kernel()
             return f"timed out after {timeout} s"
@@ -89,10 +96,12 @@ class ExerciseKernel:
         if not forget:
             self.run(f"import os as _os; _os.chdir({str(folder)!r}); del _os")
             return
-        self.run("import sys as _sys\n"
-                 "if 'keras' in _sys.modules: _sys.modules['keras'].backend.clear_session()\n"
-                 "if 'matplotlib.pyplot' in _sys.modules: _sys.modules['matplotlib.pyplot'].close('all')\n"
-                 "import gc as _gc; _gc.collect()")
+        self.run(
+            "import sys as _sys\n"
+            "if 'keras' in _sys.modules: _sys.modules['keras'].backend.clear_session()\n"
+            "if 'matplotlib.pyplot' in _sys.modules: _sys.modules['matplotlib.pyplot'].close('all')\n"
+            "import gc as _gc; _gc.collect()"
+        )
         self.run("%reset -f")
         self.run(f"import os as _os; _os.chdir({str(folder)!r}); del _os")
 
@@ -144,11 +153,12 @@ def check_texts(nb, name: str) -> list[str]:
     items = exercise_texts(cell.source)
     problems = []
     if [n for n, _ in items] != list(range(1, len(items) + 1)):
-        problems.append(f"notebook {name}: the exercises are not numbered 1, 2, 3, ...: "
-                        f"{[n for n, _ in items]}")
+        problems.append(f"notebook {name}: the exercises are not numbered 1, 2, 3, ...: {[n for n, _ in items]}")
     if len(entries) != len(items):
-        problems.append(f"notebook {name}: {len(items)} exercises in the text but {len(entries)} "
-                        f"entries in the 'exercises' metadata")
+        problems.append(
+            f"notebook {name}: {len(items)} exercises in the text but {len(entries)} "
+            f"entries in the 'exercises' metadata"
+        )
     code_ids = {c.get("id") for c in nb.cells if c.cell_type == "code"}
     for (number, text), entry in zip(items, entries):
         where = f"notebook {name}, exercise {number} ({entry.get('title', 'no title')!r})"
@@ -157,8 +167,10 @@ def check_texts(nb, name: str) -> list[str]:
             blocks.setdefault(kind, []).append(content)
         for kind in ("Hint", "Solution"):
             if len(blocks.get(kind, [])) != 1:
-                problems.append(f"{where}: needs exactly one <details><summary>{kind}</summary> block, "
-                                f"found {len(blocks.get(kind, []))}")
+                problems.append(
+                    f"{where}: needs exactly one <details><summary>{kind}</summary> block, "
+                    f"found {len(blocks.get(kind, []))}"
+                )
         solution = "\n".join(blocks.get("Solution", []))
         if not entry.get("title"):
             problems.append(f"{where}: its metadata entry has no title")
@@ -185,8 +197,13 @@ def check_texts(nb, name: str) -> list[str]:
 def parameter_names(source: str) -> set[str]:
     import ast
 
-    return {t.id for node in ast.parse(source).body if isinstance(node, ast.Assign)
-            for t in node.targets if isinstance(t, ast.Name)}
+    return {
+        t.id
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
 
 
 def solution_cells(nb, entry: dict, output_dir: Path) -> list[tuple[str, str]]:
@@ -197,8 +214,9 @@ def solution_cells(nb, entry: dict, output_dir: Path) -> list[tuple[str, str]]:
         old, cid = edit["old"], edit["cell"]
         count = sources[cid].count(old)
         if count != 1:
-            raise AssertionError(f"edit of cell {cid!r}: the old text occurs {count} times "
-                                 f"(must be exactly once): {old!r}")
+            raise AssertionError(
+                f"edit of cell {cid!r}: the old text occurs {count} times (must be exactly once): {old!r}"
+            )
         sources[cid] = sources[cid].replace(old, edit["new"])
     inserts: dict[str, list[str]] = {}
     for insert in entry.get("insert", []):
@@ -209,8 +227,9 @@ def solution_cells(nb, entry: dict, output_dir: Path) -> list[tuple[str, str]]:
         if "parameters" in c.metadata.get("tags", []):
             values = {k: v for k, v in TINY.items() if k in parameter_names(c.source)}
             values.update(output_dir=str(output_dir), **entry.get("parameters", {}))
-            cells.append(("injected-parameters",
-                          "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items())))
+            cells.append(
+                ("injected-parameters", "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items()))
+            )
         cells.extend((f"inserted after {c.id}", s) for s in inserts.get(c.id, []))
     if entry.get("check"):
         cells.append(("check", entry["check"]))

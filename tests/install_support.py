@@ -12,16 +12,43 @@ import subprocess
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-QUICK_RUN = ["-p", "data_source", "synthetic", "-p", "train_size", "100", "-p", "test_size", "20",
-             "-p", "epochs", "1", "-p", "batch_size", "32", "-p", "lime_samples", "10"]
+QUICK_RUN = [
+    "-p",
+    "data_source",
+    "synthetic",
+    "-p",
+    "train_size",
+    "100",
+    "-p",
+    "test_size",
+    "20",
+    "-p",
+    "epochs",
+    "1",
+    "-p",
+    "batch_size",
+    "32",
+    "-p",
+    "lime_samples",
+    "10",
+]
 
 
 def _probe(python: str) -> tuple[str, bool] | None:
     """(version, can make a venv) of an interpreter, or None when it does not run."""
     try:
-        r = subprocess.run([python, "-c", "import sys\ntry:\n import venv, ensurepip\n v = 1\nexcept Exception:\n v = 0\n"
-                            "print('%d.%d.%d' % sys.version_info[:3], v)"],
-                           capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+        r = subprocess.run(
+            [
+                python,
+                "-c",
+                "import sys\ntry:\n import venv, ensurepip\n v = 1\nexcept Exception:\n v = 0\n"
+                "print('%d.%d.%d' % sys.version_info[:3], v)",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            stdin=subprocess.DEVNULL,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     if r.returncode != 0 or not r.stdout.strip():
@@ -37,8 +64,9 @@ def find_python(minor: str) -> str | None:
     if shutil.which("pyenv"):
         root = subprocess.run(["pyenv", "root"], capture_output=True, text=True).stdout.strip()
         found = glob.glob(os.path.join(root, "versions", f"{minor}.*", "bin", f"python{minor}"))
-        candidates += sorted(found, key=lambda p: [int(n) for n in re.findall(r"\d+", Path(p).parents[1].name)],
-                             reverse=True)
+        candidates += sorted(
+            found, key=lambda p: [int(n) for n in re.findall(r"\d+", Path(p).parents[1].name)], reverse=True
+        )
     if shutil.which(f"python{minor}"):
         candidates.append(shutil.which(f"python{minor}"))
     for c in candidates:
@@ -51,8 +79,12 @@ def find_python(minor: str) -> str | None:
 def copy_repo(dest: Path, without: tuple[str, ...] = ()) -> Path:
     """The repository's files (tracked and not ignored: the working tree as it is), without .venv
     or run folders (and without the files named in ``without``), copied to dest."""
-    r = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     if r.returncode == 0:
         for name in filter(None, r.stdout.split("\0")):
             src = REPO / name
@@ -60,6 +92,10 @@ def copy_repo(dest: Path, without: tuple[str, ...] = ()) -> Path:
                 (dest / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(src, dest / name)
     else:  # not a git checkout
-        shutil.copytree(REPO, dest, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(".venv", "runs", ".git", "__pycache__", "test-artifacts", *without))
+        shutil.copytree(
+            REPO,
+            dest,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns(".venv", "runs", ".git", "__pycache__", "test-artifacts", *without),
+        )
     return dest

@@ -72,7 +72,7 @@ def statement(notebook: str, start: str) -> str:
         source = cell_source(notebook, cell_id)
         try:
             tree = ast.parse(source)
-        except SyntaxError:      # a cell with IPython magics (the kernel check)
+        except SyntaxError:  # a cell with IPython magics (the kernel check)
             continue
         for node in tree.body:
             segment = ast.get_source_segment(source, node)
@@ -85,15 +85,35 @@ TRAIN_CELLS = ("imports", "vectorize", "network", "compile", "train")
 """The cells of an approach notebook that turn its texts into a trained ``model``."""
 
 
-def train_approach(notebook: str, data, *, epochs: int = 1, batch_size: int = 64, seed: int = 0,
-                   cells=TRAIN_CELLS, **overrides) -> dict:
+def train_approach(
+    notebook: str, data, *, epochs: int = 1, batch_size: int = 64, seed: int = 0, cells=TRAIN_CELLS, **overrides
+) -> dict:
     """An approach notebook's own cells from ``imports`` to ``train`` on ``data`` (a
     ``helpers.NewsData``), with its default parameters except ``epochs``, ``batch_size``, ``seed`` and
     ``overrides``; returns the namespace (``vectorizer``, ``model``, ``history``, ``x_test`` ...)."""
+    import tempfile
+    from pathlib import Path
+
     from helpers.params import notebook_defaults
 
-    params = {**notebook_defaults(notebook_path(notebook)), "epochs": epochs, "batch_size": batch_size,
-              "seed": seed, **overrides}
-    return run_cells(notebook, cells, **params, data=data, train_texts=data.train_texts,
-                     train_labels=data.train_labels, test_texts=data.test_texts, test_labels=data.test_labels,
-                     class_names=list(data.class_names))
+    if "out" not in overrides:  # the run folder: the progress record and figures go there, not into runs/
+        overrides["out"] = Path(tempfile.mkdtemp(prefix="train-approach-"))
+        overrides.setdefault("output_dir", str(overrides["out"]))
+    params = {
+        **notebook_defaults(notebook_path(notebook)),
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "seed": seed,
+        **overrides,
+    }
+    return run_cells(
+        notebook,
+        cells,
+        **params,
+        data=data,
+        train_texts=data.train_texts,
+        train_labels=data.train_labels,
+        test_texts=data.test_texts,
+        test_labels=data.test_labels,
+        class_names=list(data.class_names),
+    )

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
+from conftest import ROWS, csv_text, md5
 
 import helpers
 from helpers import data as D
-
-from conftest import ROWS, csv_text, md5
 
 
 def test_parse_joins_title_and_description_and_shifts_labels(small_files):
@@ -190,8 +187,8 @@ def test_a_subsample_keeps_the_row_asked_for_and_its_balance(seed):
     kept, kept_labels = helpers.stratified_subsample(texts, labels, 40, seed=seed, keep=613)
     plain, _ = helpers.stratified_subsample(texts, labels, 40, seed=seed)
     assert texts[613] in kept and np.bincount(kept_labels).tolist() == [10] * 4
-    assert len(set(kept) ^ set(plain)) in (0, 2)       # at most one row swapped for it
-    assert list(kept) == sorted(kept, key=lambda t: list(texts).index(t))   # still in the data's order
+    assert len(set(kept) ^ set(plain)) in (0, 2)  # at most one row swapped for it
+    assert list(kept) == sorted(kept, key=lambda t: list(texts).index(t))  # still in the data's order
 
 
 def test_load_data_sources(small_files):

@@ -37,12 +37,16 @@ def test_training_curves_are_written_as_png(tmp_path):
 
 def test_metrics_json_roundtrip_and_required_fields(trained, small_corpus, tmp_path):
     ev = helpers.evaluate_predictions(small_corpus.test_labels, trained["model"].predict(trained["x_test"], verbose=0))
-    params = dict(epochs=1, batch_size=64, seed=0, max_tokens=25, embed_len=25, lstm_units=50,
-                  bidirectional=False)
-    m = helpers.build_metrics(approach="01_lstm_25_tokens", ev=ev, params=params,
-                              train_result=_fit(trained), data=small_corpus,
-                              vocab_size=trained["vectorizer"].vocabulary_size(),
-                              published_accuracy=0.9018)
+    params = dict(epochs=1, batch_size=64, seed=0, max_tokens=25, embed_len=25, lstm_units=50, bidirectional=False)
+    m = helpers.build_metrics(
+        approach="01_lstm_25_tokens",
+        ev=ev,
+        params=params,
+        train_result=_fit(trained),
+        data=small_corpus,
+        vocab_size=trained["vectorizer"].vocabulary_size(),
+        published_accuracy=0.9018,
+    )
     path = helpers.write_metrics(m, tmp_path, "01_lstm_25_tokens")
     assert path == tmp_path / "metrics" / "01_lstm_25_tokens.json"
     back = json.loads(path.read_text())
@@ -57,19 +61,41 @@ def test_metrics_json_roundtrip_and_required_fields(trained, small_corpus, tmp_p
 
 def _fit(trained) -> dict:
     """What notebook 01's train cell measured, as build_metrics takes it."""
-    return dict(history=trained["history"].history, fit_seconds=trained["fit_seconds"],
-                n_train=len(trained["y_tr"]), n_val=len(trained["y_val"]))
+    return dict(
+        history=trained["history"].history,
+        fit_seconds=trained["fit_seconds"],
+        n_train=len(trained["y_tr"]),
+        n_val=len(trained["y_val"]),
+    )
 
 
 def test_save_run_metrics_describes_the_trained_network(trained, small_corpus, tmp_path, capsys):
     model = trained["model"]
     probs = model.predict(trained["x_test"], verbose=0)
-    params = dict(epochs=1, batch_size=64, seed=0, max_tokens=99, embed_len=99, lstm_units=7,
-                  data_source="synthetic", output_dir=str(tmp_path))
-    m = helpers.save_run_metrics(tmp_path, "01_lstm_25_tokens", model=model, history=trained["history"].history,
-                                 fit_seconds=3.5, y_test=small_corpus.test_labels, probabilities=probs,
-                                 n_train=7200, n_val=800, params=params, data=small_corpus,
-                                 vocab_size=trained["vectorizer"].vocabulary_size())
+    params = dict(
+        epochs=1,
+        batch_size=64,
+        seed=0,
+        max_tokens=99,
+        embed_len=99,
+        lstm_units=7,
+        data_source="synthetic",
+        output_dir=str(tmp_path),
+    )
+    m = helpers.save_run_metrics(
+        tmp_path,
+        "01_lstm_25_tokens",
+        model=model,
+        history=trained["history"].history,
+        fit_seconds=3.5,
+        y_test=small_corpus.test_labels,
+        probabilities=probs,
+        n_train=7200,
+        n_val=800,
+        params=params,
+        data=small_corpus,
+        vocab_size=trained["vectorizer"].vocabulary_size(),
+    )
     assert capsys.readouterr().out.strip() == "saved metrics/01_lstm_25_tokens.json"
     back = json.loads((tmp_path / "metrics" / "01_lstm_25_tokens.json").read_text())
     assert back == json.loads(json.dumps(m))
@@ -82,17 +108,32 @@ def test_save_run_metrics_describes_the_trained_network(trained, small_corpus, t
 
 
 def _metrics(**changes):
-    m = {"approach": "02_lstm_50_tokens", "test_accuracy": 0.9, "published_accuracy": 0.9147,
-         "data_source": "ag_news", "n_train": 108_000, "n_val": 12_000, "n_test": 7600, "epochs": 5,
-         "batch_size": 512, "max_tokens": 50, "embed_len": 25, "lstm_units": [50]}
+    m = {
+        "approach": "02_lstm_50_tokens",
+        "test_accuracy": 0.9,
+        "published_accuracy": 0.9147,
+        "data_source": "ag_news",
+        "n_train": 108_000,
+        "n_val": 12_000,
+        "n_test": 7600,
+        "epochs": 5,
+        "batch_size": 512,
+        "max_tokens": 50,
+        "embed_len": 25,
+        "lstm_units": [50],
+    }
     return {**m, **changes}
 
 
 def test_compare_with_published_says_same_settings_only_when_they_are():
     assert "Same data, same network, same settings" in helpers.compare_with_published(_metrics())
-    for change, words in ((dict(batch_size=64), "batches of 64"), (dict(embed_len=50), "embed_len is 50"),
-                          (dict(lstm_units=[64]), "lstm_units is [64]"), (dict(epochs=3), "3 epoch(s)"),
-                          (dict(n_train=3600, n_val=400), "a subset of AG News"),
-                          (dict(data_source="synthetic"), "generated corpus")):
+    for change, words in (
+        (dict(batch_size=64), "batches of 64"),
+        (dict(embed_len=50), "embed_len is 50"),
+        (dict(lstm_units=[64]), "lstm_units is [64]"),
+        (dict(epochs=3), "3 epoch(s)"),
+        (dict(n_train=3600, n_val=400), "a subset of AG News"),
+        (dict(data_source="synthetic"), "generated corpus"),
+    ):
         text = helpers.compare_with_published(_metrics(**change))
         assert "cannot be compared" in text and words in text and "same settings" not in text, change

@@ -31,7 +31,7 @@ def pasted(source: str, pairs: list[tuple[str, str]]) -> str:
     for old, line in pairs:
         hits = [i for i, text in enumerate(lines) if old in text]
         assert len(hits) == 1, f"{old!r} is on {len(hits)} lines of the cell"
-        indent = lines[hits[0]][:len(lines[hits[0]]) - len(lines[hits[0]].lstrip())]
+        indent = lines[hits[0]][: len(lines[hits[0]]) - len(lines[hits[0]].lstrip())]
         lines[hits[0]] = indent + line.strip()
     return "\n".join(lines)
 
@@ -63,9 +63,11 @@ def paste_problems(nb, name: str) -> list[str]:
                 except AssertionError as e:
                     problems.append(f"{where}\ncannot be pasted over cell {cid!r}: {e}")
                 except SyntaxError as e:
-                    problems.append(f"{where}\npasted over the line(s) it replaces in cell {cid!r}, gives a "
-                                    f"SyntaxError: {e.msg} (line {e.lineno}); keep the replaced line's "
-                                    f"trailing comma or bracket in the solution")
+                    problems.append(
+                        f"{where}\npasted over the line(s) it replaces in cell {cid!r}, gives a "
+                        f"SyntaxError: {e.msg} (line {e.lineno}); keep the replaced line's "
+                        f"trailing comma or bracket in the solution"
+                    )
     return problems
 
 
@@ -73,26 +75,40 @@ KNOWN: dict[str, str] = {}
 """Notebooks whose exercises another change is fixing (remove the entry with the fix)."""
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN[p.stem])) if p.stem in KNOWN
-                                  else p for p in NOTEBOOKS], ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN[p.stem])) if p.stem in KNOWN else p for p in NOTEBOOKS],
+    ids=[p.stem for p in NOTEBOOKS],
+)
 def test_solution_code_pastes_without_a_syntax_error(path):
     problems = paste_problems(nbformat.read(path, as_version=4), path.stem)
     assert not problems, "\n\n".join(problems)
 
 
 def _fake(block: str, new: str) -> nbformat.NotebookNode:
-    exercises = ("## Exercises\n\n1. **Change a layer.** Do it.\n\n   <details><summary>Hint</summary>\n\n"
-                 "   A hint.\n   </details>\n\n   <details><summary>Solution</summary>\n\n"
-                 f"   ```python\n   {block}\n   ```\n   </details>\n")
+    exercises = (
+        "## Exercises\n\n1. **Change a layer.** Do it.\n\n   <details><summary>Hint</summary>\n\n"
+        "   A hint.\n   </details>\n\n   <details><summary>Solution</summary>\n\n"
+        f"   ```python\n   {block}\n   ```\n   </details>\n"
+    )
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("model = make([\n    first(1),  # a comment\n    second(2),\n])", id="network"),
-                nbformat.v4.new_markdown_cell(exercises, id="exercises", metadata={"exercises": [
-                    {"title": "Change a layer", "edits": [{"cell": "network", "old": "first(1),", "new": new}]}]})]
+    nb.cells = [
+        nbformat.v4.new_code_cell("model = make([\n    first(1),  # a comment\n    second(2),\n])", id="network"),
+        nbformat.v4.new_markdown_cell(
+            exercises,
+            id="exercises",
+            metadata={
+                "exercises": [
+                    {"title": "Change a layer", "edits": [{"cell": "network", "old": "first(1),", "new": new}]}
+                ]
+            },
+        ),
+    ]
     return nb
 
 
 def test_a_replacement_line_without_its_comma_is_caught():
     assert paste_problems(_fake("other(1),", "other(1),"), "fake") == []
-    problems = paste_problems(_fake("other(1)", "other(1)"), "fake")   # parses alone, not in its place
+    problems = paste_problems(_fake("other(1)", "other(1)"), "fake")  # parses alone, not in its place
     assert len(problems) == 1 and "SyntaxError" in problems[0]
     assert "does not parse on its own" in paste_problems(_fake("x = (", "y"), "fake")[0]

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from exercise_harness import (REPO, check_and_run, check_texts, kernel, run_solutions,  # noqa: F401 (fixture)
-                              solution_cells)
+from exercise_harness import REPO, check_and_run, check_texts, kernel, run_solutions, solution_cells  # noqa: F401 (fixture)
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -60,22 +59,30 @@ FAKE_EXERCISES = """## Exercises
 
 def fake_notebook(folder: Path, exercises: list[dict], markdown: str = FAKE_EXERCISES) -> Path:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1", id="start"),
-                nbformat.v4.new_code_cell("n = 5", id="parameters", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("y = x + n", id="compute"),
-                nbformat.v4.new_code_cell("w = 1 / (y - 2)", id="later"),
-                nbformat.v4.new_markdown_cell(markdown, id="exercises",
-                                              metadata={"exercises": exercises})]
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", id="start"),
+        nbformat.v4.new_code_cell("n = 5", id="parameters", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("y = x + n", id="compute"),
+        nbformat.v4.new_code_cell("w = 1 / (y - 2)", id="later"),
+        nbformat.v4.new_markdown_cell(markdown, id="exercises", metadata={"exercises": exercises}),
+    ]
     path = folder / "99_fake.ipynb"
     nbformat.write(nb, path)
     return path
 
 
-GOOD = {"title": "Add one", "parameters": {"n": 1},
-        "edits": [{"cell": "compute", "old": "y = x + n", "new": "y = x + n + 1"}],
-        "check": "assert y == 3"}
-BROKEN = {"title": "Divide", "parameters": {"n": 1},
-          "insert": [{"after": "compute", "source": "z = y / (n - 1)"}], "check": "assert z"}
+GOOD = {
+    "title": "Add one",
+    "parameters": {"n": 1},
+    "edits": [{"cell": "compute", "old": "y = x + n", "new": "y = x + n + 1"}],
+    "check": "assert y == 3",
+}
+BROKEN = {
+    "title": "Divide",
+    "parameters": {"n": 1},
+    "insert": [{"after": "compute", "source": "z = y / (n - 1)"}],
+    "check": "assert z",
+}
 
 
 @pytest.mark.slow
@@ -85,12 +92,15 @@ def test_the_harness_reports_a_broken_solution(tmp_path, kernel):
     assert check_texts(nb, "99_fake") == []
     failures, _ = run_solutions(path, kernel, tmp_path / "runs")
     assert len(failures) == 1, failures
-    assert failures[0].startswith("notebook 99_fake, exercise 2 ('Divide'): cell 'inserted after compute' failed: "
-                                  "ZeroDivisionError")
+    assert failures[0].startswith(
+        "notebook 99_fake, exercise 2 ('Divide'): cell 'inserted after compute' failed: ZeroDivisionError"
+    )
     # a check that does not hold fails too, and names the check
     wrong = dict(GOOD, check="assert y == 4, 'y is not 4'")
     failures, _ = run_solutions(fake_notebook(tmp_path, [wrong, GOOD]), kernel, tmp_path / "runs2")
-    assert len(failures) == 1 and "exercise 1 ('Add one'): cell 'check' failed: AssertionError: y is not 4" in failures[0]
+    assert (
+        len(failures) == 1 and "exercise 1 ('Add one'): cell 'check' failed: AssertionError: y is not 4" in failures[0]
+    )
     # a solution that breaks a cell AFTER the one it changes fails (Run All reaches that cell)
     breaks_later = {"title": "Add one", "parameters": {"n": 1}}
     failures, _ = run_solutions(fake_notebook(tmp_path, [GOOD, breaks_later]), kernel, tmp_path / "runs3")
@@ -110,17 +120,20 @@ def test_the_harness_checks_the_text(tmp_path):
     # the inserted code must be in the solution's text
     drifted = dict(BROKEN, insert=[{"after": "compute", "source": "z = y / (n - 2)"}])
     nb = nbformat.read(fake_notebook(tmp_path, [GOOD, drifted]), as_version=4)
-    assert check_texts(nb, name) == [f"notebook {name}, exercise 2 ('Divide'): the inserted code is not in "
-                                     f"the solution: 'z = y / (n - 2)'"]
+    assert check_texts(nb, name) == [
+        f"notebook {name}, exercise 2 ('Divide'): the inserted code is not in the solution: 'z = y / (n - 2)'"
+    ]
     # one metadata entry for two exercises
     nb = nbformat.read(fake_notebook(tmp_path, [GOOD]), as_version=4)
-    assert check_texts(nb, name) == [f"notebook {name}: 2 exercises in the text but 1 entries in the "
-                                     f"'exercises' metadata"]
+    assert check_texts(nb, name) == [
+        f"notebook {name}: 2 exercises in the text but 1 entries in the 'exercises' metadata"
+    ]
     # an exercise without a hint
     no_hint = FAKE_EXERCISES.replace("<details><summary>Hint</summary>\n\n   Python", "Python")
     nb = nbformat.read(fake_notebook(tmp_path, [GOOD, BROKEN], no_hint), as_version=4)
-    assert check_texts(nb, name) == [f"notebook {name}, exercise 2 ('Divide'): needs exactly one "
-                                     f"<details><summary>Hint</summary> block, found 0"]
+    assert check_texts(nb, name) == [
+        f"notebook {name}, exercise 2 ('Divide'): needs exactly one <details><summary>Hint</summary> block, found 0"
+    ]
     # no metadata at all
     nb = nbformat.read(fake_notebook(tmp_path, []), as_version=4)
     with pytest.raises(AssertionError, match="notebook 99_fake: exercises cell has no 'exercises' metadata"):

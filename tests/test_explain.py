@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+from notebook_code import run_cells
 
 import helpers
-from notebook_code import run_cells
 
 
 def _explain(trained):
-    return run_cells("01_lstm_25_tokens", ["lime-example", "lime-explain"], dict(trained), lime_samples=100,
-                     HTML=lambda html: html)
+    return run_cells(
+        "01_lstm_25_tokens", ["lime-example", "lime-explain"], dict(trained), lime_samples=100, HTML=lambda html: html
+    )
 
 
 def test_the_explanation_weighs_words_of_the_text_for_its_true_label_and_is_seeded(trained, tmp_path):

@@ -36,9 +36,9 @@ def test_a_handout_keeps_everything_but_the_solutions(path, copies):
     assert [c.get("id") for c in copy.cells] == [c.get("id") for c in original.cells]
     exercises = next(c for c in original.cells if c.get("id") == "exercises")
     handed = next(c for c in copy.cells if c.get("id") == "exercises")
-    assert exercises.source.count("<summary>Solution</summary>") >= 1   # there was something to remove
-    assert "<summary>Solution</summary>" not in nbformat.writes(copy)    # nowhere in the copy
-    assert "exercises" not in handed.metadata                             # nor as the harness's edits
+    assert exercises.source.count("<summary>Solution</summary>") >= 1  # there was something to remove
+    assert "<summary>Solution</summary>" not in nbformat.writes(copy)  # nowhere in the copy
+    assert "exercises" not in handed.metadata  # nor as the harness's edits
     assert handed.source.count("<summary>Hint</summary>") == exercises.source.count("<summary>Hint</summary>")
     assert handed.source.count("<details>") == handed.source.count("</details>")
     numbered = [line.split(".")[0] for line in exercises.source.splitlines() if line[:1].isdigit()]
@@ -49,8 +49,10 @@ def test_a_handout_keeps_everything_but_the_solutions(path, copies):
 
 
 def test_only_the_named_notebooks_and_an_unknown_name_stops(tmp_path):
-    assert [p.name for p in handout.handout(tmp_path / "two", ["03", "00_prepare_data"])] == \
-        ["00_prepare_data.ipynb", "03_bidirectional_lstm.ipynb"]
+    assert [p.name for p in handout.handout(tmp_path / "two", ["03", "00_prepare_data"])] == [
+        "00_prepare_data.ipynb",
+        "03_bidirectional_lstm.ipynb",
+    ]
     with pytest.raises(SystemExit, match="no notebook 99"):
         handout.handout(tmp_path / "none", ["99"])
 
@@ -62,10 +64,19 @@ def test_a_handout_notebook_runs(tmp_path):
 
     out = tmp_path / "handout"
     handout.handout(out, ["00"])
-    pm.execute_notebook(str(out / "00_prepare_data.ipynb"), str(tmp_path / "00-run.ipynb"),
-                        parameters={"data_source": "synthetic", "train_size": 200, "test_size": 40,
-                                    "output_dir": str(tmp_path / "run")},
-                        kernel_name="python3", cwd=str(out), progress_bar=False)
+    pm.execute_notebook(
+        str(out / "00_prepare_data.ipynb"),
+        str(tmp_path / "00-run.ipynb"),
+        parameters={
+            "data_source": "synthetic",
+            "train_size": 200,
+            "test_size": 40,
+            "output_dir": str(tmp_path / "run"),
+        },
+        kernel_name="python3",
+        cwd=str(out),
+        progress_bar=False,
+    )
     ran = nbformat.read(tmp_path / "00-run.ipynb", as_version=4)
     code = [c for c in ran.cells if c.cell_type == "code"]
     assert code and all(c.get("execution_count") for c in code)

@@ -36,7 +36,7 @@ def nbval_recipe() -> list[str]:
 
 def test_the_workflow_parses_and_runs_the_documented_commands():
     wf = yaml.safe_load(WORKFLOW.read_text())
-    triggers = wf.get("on", wf.get(True))              # YAML 1.1 reads the key `on` as True
+    triggers = wf.get("on", wf.get(True))  # YAML 1.1 reads the key `on` as True
     assert {"push", "pull_request"} <= set(triggers)
     steps = [s for job in wf["jobs"].values() for s in job["steps"]]
     runs = [s["run"] for s in steps if "run" in s]
@@ -44,13 +44,18 @@ def test_the_workflow_parses_and_runs_the_documented_commands():
     script = "\n".join(runs)
     lines = [l.strip() for l in script.splitlines()]
     for line in nbval_recipe():
-        if line.startswith("NB="):                      # the workflow loops over every notebook instead
+        if line.startswith("NB="):  # the workflow loops over every notebook instead
             assert re.search(r"for NB in .*notebooks.*\[0-9\]\[0-9\]_\*\.ipynb", script)
             continue
         assert line.strip() in lines, f"the workflow lacks the documented command: {line}"
     # the loop's notebook list is the series
-    listing = subprocess.run(["bash", "-c", "cd notebooks && ls [0-9][0-9]_*.ipynb | sed 's/\\.ipynb$//'"],
-                             cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    listing = subprocess.run(
+        ["bash", "-c", "cd notebooks && ls [0-9][0-9]_*.ipynb | sed 's/\\.ipynb$//'"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert listing == sorted(p.stem for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")) and len(listing) == 8
 
 
@@ -62,14 +67,25 @@ def test_the_documented_nbval_recipe_runs_as_written(tmp_path):
     script = "\n".join(f"OUT={out}" if l.startswith("OUT=") else l for l in lines)
     kernel = tmp_path / "jupyter" / "kernels" / "lstm-agnews"
     kernel.mkdir(parents=True)
-    starts = tmp_path / "kernel-starts"                 # each start of the kernel adds a line
-    (kernel / "kernel.json").write_text(json.dumps({
-        "argv": ["bash", "-c", f'echo started >> "{starts}"; exec "{sys.executable}" -m ipykernel_launcher -f "$0"',
-                 "{connection_file}"],
-        "display_name": "LSTM AG News", "language": "python"}))
+    starts = tmp_path / "kernel-starts"  # each start of the kernel adds a line
+    (kernel / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    "bash",
+                    "-c",
+                    f'echo started >> "{starts}"; exec "{sys.executable}" -m ipykernel_launcher -f "$0"',
+                    "{connection_file}",
+                ],
+                "display_name": "LSTM AG News",
+                "language": "python",
+            }
+        )
+    )
     env = {**child_env(), "JUPYTER_DATA_DIR": str(tmp_path / "jupyter")}
-    r = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=REPO, env=env,
-                       capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
     assert re.search(r"\b\d+ passed\b", r.stdout) and "failed" not in r.stdout, r.stdout[-2000:]
     nb_name = next(l.split("=", 1)[1] for l in lines if l.startswith("NB="))

@@ -22,7 +22,6 @@ from helpers import kernel
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
-ADDRESS = PYPROJECT["project"]["urls"]["Repository"]
 LOCAL_TODO = "pick the kernel 'LSTM AG News' in Kernel > Change Kernel, or run ./setup.sh"
 
 
@@ -141,32 +140,3 @@ def test_without_pyproject_the_installed_metadata_is_read(tmp_path, monkeypatch)
 # ---------------------------------------------------------------------------------------------
 # The project's address: one place
 # ---------------------------------------------------------------------------------------------
-
-OTHER_PROJECTS = {"computationalmodelling/nbval", "mhjabreel/CharCnn_Keras"}
-"""Other projects' repositories the documents link to."""
-
-
-def test_every_mention_of_the_projects_address_agrees():
-    """pyproject.toml's [project.urls] Repository is the address; the README, CONTRIBUTING, the docs
-    and every notebook's first cell name that one (the clone, the Open-in-Colab links)."""
-    project = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", ADDRESS).group(1)
-    mentions = {}
-    files = [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md")), *NOTEBOOKS]
-    for path in files:
-        text = (
-            path.read_text()
-            if path.suffix == ".md"
-            else "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
-        )
-        for repo in re.findall(
-            r"(?:github\.com|colab\.research\.google\.com/github)/([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/\s\"')\]]|$)", text
-        ):
-            if repo not in OTHER_PROJECTS:
-                mentions.setdefault(repo, set()).add(path.relative_to(REPO).as_posix())
-    assert set(mentions) == {project}, mentions
-    assert {f"notebooks/{p.name}" for p in NOTEBOOKS} | {"README.md"} <= mentions[project]
-    readme = (REPO / "README.md").read_text()
-    for path in NOTEBOOKS:  # an Open-in-Colab link for every notebook
-        assert f"https://colab.research.google.com/github/{project}/blob/main/notebooks/{path.name}" in readme, (
-            path.name
-        )

@@ -24,21 +24,46 @@ def lesson(tmp_path_factory):
     a namespace that gets what the earlier cells would have defined."""
     data = helpers.load_data("synthetic", train_size=240, test_size=40, seed=0)
     out = helpers.prepare_output_dir(tmp_path_factory.mktemp("cells"))
-    params = {**notebook_defaults(notebook_path(NB)),
-              "epochs": 1, "batch_size": 64, "lstm_units": 8, "embed_len": 8, "lime_samples": 60,
-              "output_dir": str(out)}
-    ns = run_cells(NB, ["imports", "vectorize", "network", "compile", "train", "unk-check", "evaluate",
-                        "confusion-plot", "text-model", "lime-example", "lime-explain", "lime-chart"],
-                   **params, data=data, train_texts=data.train_texts, train_labels=data.train_labels,
-                   test_texts=data.test_texts, test_labels=data.test_labels, class_names=list(data.class_names),
-                   out=out)
+    params = {
+        **notebook_defaults(notebook_path(NB)),
+        "epochs": 1,
+        "batch_size": 64,
+        "lstm_units": 8,
+        "embed_len": 8,
+        "lime_samples": 60,
+        "output_dir": str(out),
+    }
+    ns = run_cells(
+        NB,
+        [
+            "imports",
+            "vectorize",
+            "network",
+            "compile",
+            "train",
+            "unk-check",
+            "evaluate",
+            "confusion-plot",
+            "text-model",
+            "lime-example",
+            "lime-explain",
+            "lime-chart",
+        ],
+        **params,
+        data=data,
+        train_texts=data.train_texts,
+        train_labels=data.train_labels,
+        test_texts=data.test_texts,
+        test_labels=data.test_labels,
+        class_names=list(data.class_names),
+        out=out,
+    )
     return ns, data
 
 
 def _printed(function, *args, **kwargs):
     shown = []
-    with contextlib.redirect_stdout(io.StringIO()) as printed, \
-            pytest.MonkeyPatch.context() as patch:
+    with contextlib.redirect_stdout(io.StringIO()) as printed, pytest.MonkeyPatch.context() as patch:
         patch.setattr("IPython.display.display", lambda obj, *a, **k: shown.append(obj))
         result = function(*args, **kwargs)
     return result, printed.getvalue(), shown
@@ -46,29 +71,40 @@ def _printed(function, *args, **kwargs):
 
 def test_vectorize_is_01s_vectorize_step(lesson):
     ns, data = lesson
-    (vectorizer, x_train, x_test), printed, _ = _printed(helpers.vectorize, data.train_texts, data.test_texts,
-                                                         ns["max_tokens"])
+    (vectorizer, x_train, x_test), printed, _ = _printed(
+        helpers.vectorize, data.train_texts, data.test_texts, ns["max_tokens"]
+    )
     assert vectorizer.get_vocabulary() == ns["vocabulary"]
     assert np.array_equal(x_train, ns["x_train"]) and np.array_equal(x_test, ns["x_test"])
     assert f"vocabulary size: {ns['vocab_size']:,}" in printed
     # the stand-in LIME uses is trained: rare words map to [UNK] (id 1) in the training ids
     assert (x_train == 1).any()
-    assert all(word in ns["vocabulary"] for word in helpers.tokenize_like_keras2(str(data.train_texts[0]))
-               if sum(helpers.tokenize_like_keras2(str(t)).count(word) for t in data.train_texts) >= 2)
+    assert all(
+        word in ns["vocabulary"]
+        for word in helpers.tokenize_like_keras2(str(data.train_texts[0]))
+        if sum(helpers.tokenize_like_keras2(str(t)).count(word) for t in data.train_texts) >= 2
+    )
 
 
 def test_evaluate_is_01s_evaluate_steps(lesson, tmp_path):
     ns, data = lesson
     out = helpers.prepare_output_dir(tmp_path)
-    probabilities, printed, shown = _printed(helpers.evaluate, ns["model"], ns["x_test"], data.test_labels,
-                                             list(data.class_names), name=NB, output_dir=str(out))
+    probabilities, printed, shown = _printed(
+        helpers.evaluate,
+        ns["model"],
+        ns["x_test"],
+        data.test_labels,
+        list(data.class_names),
+        name=NB,
+        output_dir=str(out),
+    )
     assert np.array_equal(probabilities, ns["probabilities"])
     cell_printed = io.StringIO()
     with contextlib.redirect_stdout(cell_printed):
         run_cells(NB, ["evaluate"], ns, quiet=False)
-    assert printed.startswith(cell_printed.getvalue())          # accuracy and report, to the digit
+    assert printed.startswith(cell_printed.getvalue())  # accuracy and report, to the digit
     counts = eval(compile(cell_source(NB, "confusion"), "<confusion>", "eval"), ns)
-    assert len(shown) == 1 and shown[0].equals(counts)          # the confusion counts, as a table
+    assert len(shown) == 1 and shown[0].equals(counts)  # the confusion counts, as a table
     assert counts.to_numpy().sum() == len(data.test_labels)
     # the normalized "Blues" plot: the same picture, to the byte
     ours = (out / "figures" / f"{NB}_confusion_matrix.png").read_bytes()
@@ -84,8 +120,15 @@ def test_text_model_and_lime_are_01s(lesson, tmp_path):
     sample = np.array([str(t) for t in data.test_texts[:5]], dtype=object)
     assert np.array_equal(text_model.predict(sample, verbose=0), ns["text_model"].predict(sample, verbose=0))
 
-    explanation, printed, shown = _printed(helpers.explain_with_lime, text_model, data, NB, output_dir=str(out),
-                                           num_samples=ns["lime_samples"], seed=ns["seed"])
+    explanation, printed, shown = _printed(
+        helpers.explain_with_lime,
+        text_model,
+        data,
+        NB,
+        output_dir=str(out),
+        num_samples=ns["lime_samples"],
+        seed=ns["seed"],
+    )
     assert f"test text #{ns['index']}," in printed
     label = ns["true_label"]
     assert explanation.as_list(label=label) == ns["explanation"].as_list(label=label)
@@ -98,7 +141,9 @@ def test_the_tutorials_text_is_found_by_its_title_else_the_tutorials_formula():
     labels = np.arange(7600) % 4
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         index, text, _ = helpers.lime_example(texts, labels, helpers.CLASS_NAMES)
-    assert index == 5158 == np.random.RandomState(1).randint(1, 7600) and "Not the tutorial's text" in printed.getvalue()
+    assert (
+        index == 5158 == np.random.RandomState(1).randint(1, 7600) and "Not the tutorial's text" in printed.getvalue()
+    )
     texts[17] = helpers.config.TUTORIAL_TITLE + " United Airlines is moving ..."
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         index, text, true_label = helpers.lime_example(texts, labels, helpers.CLASS_NAMES)
@@ -131,5 +176,5 @@ def test_progress_log_writes_one_line_per_epoch_and_counts_the_fits(tmp_path):
     for _ in range(2):
         model.fit(x, y, epochs=2, verbose=0, callbacks=[helpers.ProgressLog(tmp_path, "nb")])
     lines = [json.loads(line) for line in (tmp_path / "progress" / "nb.jsonl").read_text().splitlines()]
-    assert [(r["fit"], r["epoch"], r["epochs"]) for r in lines] == [(0, 0, 2), (0, 1, 2), (1, 0, 2), (1, 1, 2)]
+    assert [(r["fit"], r["epoch"], r["epochs"]) for r in lines] == [(0, 1, 2), (0, 2, 2), (1, 1, 2), (1, 2, 2)]
     assert all(isinstance(r["loss"], float) for r in lines)

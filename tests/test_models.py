@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from notebook_code import code_cell_ids, notebook_path, run_cells, statement
 
 import helpers
 from helpers.params import notebook_defaults
 from helpers.tfsetup import keras, tf
-from notebook_code import code_cell_ids, notebook_path, run_cells, statement
 
 VOCAB = 1000
 
@@ -28,17 +28,19 @@ def weight_count(vocab_size, embed_len, lstm_units, bidirectional, num_classes=4
 def test_weight_count_by_hand():
     assert weight_count(1000, 25, [50], False) == 25_000 + 15_200 + 204  # approach 1
     assert weight_count(1000, 30, [50, 60, 75], True) == (  # approach 5: layer inputs 30 -> 100 -> 120
-        30_000 + 2 * 4 * 50 * 81 + 2 * 4 * 60 * 161 + 2 * 4 * 75 * 196 + 151 * 4)
+        30_000 + 2 * 4 * 50 * 81 + 2 * 4 * 60 * 161 + 2 * 4 * 75 * 196 + 151 * 4
+    )
 
 
 @pytest.mark.parametrize("approach", helpers.APPROACHES.values(), ids=lambda a: a.name)
 def test_each_notebooks_network_is_its_approach(approach, tmp_path):
     params = {**notebook_defaults(notebook_path(approach.name)), "output_dir": str(tmp_path)}
     ids = code_cell_ids(approach.name)
-    before = ids[ids.index("setup"):ids.index("network") + 1]   # set-up, imports, the network; no data
-    ns = run_cells(approach.name, [i for i in before if i in ("setup", "imports", "network")], **params,
-                   vocab_size=VOCAB)
-    exec(statement(approach.name, "model.compile("), ns)        # the notebook's own compile call
+    before = ids[ids.index("setup") : ids.index("network") + 1]  # set-up, imports, the network; no data
+    ns = run_cells(
+        approach.name, [i for i in before if i in ("setup", "imports", "network")], **params, vocab_size=VOCAB
+    )
+    exec(statement(approach.name, "model.compile("), ns)  # the notebook's own compile call
     model = ns["model"]
     layers = model.layers
     assert isinstance(layers[0], keras.layers.Embedding) and layers[0].output_dim == approach.embed_len
@@ -51,19 +53,25 @@ def test_each_notebooks_network_is_its_approach(approach, tmp_path):
         assert lstm.return_sequences == (i < len(recurrent) - 1)
     assert isinstance(layers[-1], keras.layers.Dense) and layers[-1].units == 4
     assert model.input_shape == (None, approach.max_tokens) and model.output_shape == (None, 4)
-    assert model.count_params() == weight_count(VOCAB, approach.embed_len, approach.lstm_units,
-                                                approach.bidirectional)
+    assert model.count_params() == weight_count(VOCAB, approach.embed_len, approach.lstm_units, approach.bidirectional)
     settings = helpers.network_settings(model)  # what the metrics file records
     assert (settings["max_tokens"], settings["embed_len"], settings["lstm_units"], settings["bidirectional"]) == (
-        approach.max_tokens, approach.embed_len, list(approach.lstm_units), approach.bidirectional)
+        approach.max_tokens,
+        approach.embed_len,
+        list(approach.lstm_units),
+        approach.bidirectional,
+    )
     assert type(model.optimizer).__name__ == "RMSprop" and model.loss == "sparse_categorical_crossentropy"
 
 
 def test_the_raw_text_model_equals_vectorizer_then_network(trained, small_corpus):
     tm = trained["text_model"]
     texts = np.array(small_corpus.test_texts[:50], dtype=object)
-    np.testing.assert_allclose(tm.predict(texts, verbose=0),
-                               trained["model"].predict(trained["vectorizer"](texts).numpy(), verbose=0), atol=1e-5)
+    np.testing.assert_allclose(
+        tm.predict(texts, verbose=0),
+        trained["model"].predict(trained["vectorizer"](texts).numpy(), verbose=0),
+        atol=1e-5,
+    )
 
 
 ODD_TEXTS = [

@@ -29,7 +29,6 @@ SERIES_NAMES = ["00_prepare_data", *(a.name for a in APPROACHES.values()), "06_r
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-
 KERNEL_CHECK = re.compile(r"""import os
 import sys
 
@@ -38,7 +37,7 @@ if "google\.colab" in sys\.modules and not os\.path\.exists\("\.\./pyproject\.to
     %cd lstm-agnews/notebooks
 sys\.path\.insert\(0, os\.path\.abspath\("\.\."\)\)  # the project's helpers, importable at once
 import helpers
-helpers\.check_kernel\(\)  # stops here, naming the versions, if this kernel cannot run the series""")
+\n?helpers\.check_kernel\(\)  # stops here, naming the versions, if this kernel cannot run the series""")
 """Every notebook's first code cell, as it is while no repository address is set or once
 tools/set_repository.py has set one."""
 
@@ -106,8 +105,20 @@ def test_approach_notebook_defaults_are_the_tutorials(approach):
     cell = next(c for c in nb.cells if "parameters" in _tags(c))
     values = _parameter_assignments(cell.source)
     # the hyperparameters first, then the run settings
-    assert list(values) == ["max_tokens", "embed_len", "lstm_units", "epochs", "batch_size", "data_source",
-                            "data_dir", "train_size", "test_size", "seed", "lime_samples", "output_dir"]
+    assert list(values) == [
+        "max_tokens",
+        "embed_len",
+        "lstm_units",
+        "epochs",
+        "batch_size",
+        "data_source",
+        "data_dir",
+        "train_size",
+        "test_size",
+        "seed",
+        "lime_samples",
+        "output_dir",
+    ]
     assert cell.source.index("# the network") < cell.source.index("# training") < cell.source.index("# run settings")
     units = values["lstm_units"]
     assert (values["max_tokens"], values["embed_len"]) == (approach.max_tokens, approach.embed_len)
@@ -140,17 +151,22 @@ def test_summary_reads_a_sweep(tmp_path):
 
     (tmp_path / "sweep").mkdir()
     (tmp_path / "sweep" / "sweep.csv").write_text(SWEEP_CSV)
-    pm.execute_notebook(str(REPO / "notebooks" / "06_results_summary.ipynb"), str(tmp_path / "06.ipynb"),
-                        parameters={"output_dir": str(tmp_path / "run"), "sweep_dir": str(tmp_path / "sweep")},
-                        kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    pm.execute_notebook(
+        str(REPO / "notebooks" / "06_results_summary.ipynb"),
+        str(tmp_path / "06.ipynb"),
+        parameters={"output_dir": str(tmp_path / "run"), "sweep_dir": str(tmp_path / "sweep")},
+        kernel_name="python3",
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
     text = _outputs_text(nbformat.read(tmp_path / "06.ipynb", as_version=4))
     assert "5 of 6 runs finished (status ok)" in text, text
-    table = text[text.index("range (points)"):]
+    table = text[text.index("range (points)") :]
     one = re.search(r"01_lstm_25_tokens +([\d.]+) +([\d.]+) +0\.79 +0\.82 +3 +3\.0 +0\.9018", table)
     two = re.search(r"02_lstm_50_tokens +([\d.]+) +([\d.]+) +0\.65 +0\.81 +2 +16\.0 +0\.9147", table)
     assert one and two, table
     assert float(one[1]) == pytest.approx((0.80 + 0.82 + 0.79) / 3, abs=1e-4)
-    assert float(one[2]) == pytest.approx(0.015275, abs=1e-4)           # the sample std (n - 1)
+    assert float(one[2]) == pytest.approx(0.015275, abs=1e-4)  # the sample std (n - 1)
     assert float(two[1]) == pytest.approx(0.73, abs=1e-4)
     assert (tmp_path / "run" / "figures" / "06_results_summary_seed_spread.png").read_bytes()[:4] == b"\x89PNG"
     assert "approaches missing: 01_lstm_25_tokens" in text
@@ -173,8 +189,14 @@ def series_run(tmp_path_factory):
     """The quick series on the generated corpus, run once. Tests only read it; a test that runs
     notebooks again does so in its own copy (:func:`run_copy`), so no test depends on another."""
     out = tmp_path_factory.mktemp("series")
-    r = subprocess.run([sys.executable, "-m", "series_runner", "--quick", "--synthetic", "--out", str(out)],
-                       cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=1500)
+    r = subprocess.run(
+        [sys.executable, "-m", "series_runner", "--quick", "--synthetic", "--out", str(out)],
+        cwd=REPO,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     return out, r
 
@@ -231,12 +253,22 @@ def test_executed_outputs_are_clean(series_run):
     out, _ = series_run
     for path in sorted((out / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        stderr = [o.text for c in nb.cells for o in c.get("outputs", [])
-                  if o.output_type == "stream" and o.name == "stderr"]
+        stderr = [
+            o.text for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream" and o.name == "stderr"
+        ]
         assert not stderr, f"{path.name}: stderr output: {stderr[:2]}"
         text = _outputs_text(nb)
-        for bad in ("absl::", "oneDNN", "cuda", "I0000", "W0000", "cpu_feature_guard", "━━━━━━━━━━ ",
-                    "np.str_(", "Warning"):
+        for bad in (
+            "absl::",
+            "oneDNN",
+            "cuda",
+            "I0000",
+            "W0000",
+            "cpu_feature_guard",
+            "━━━━━━━━━━ ",
+            "np.str_(",
+            "Warning",
+        ):
             assert bad not in text, f"{path.name}: {bad!r} in outputs"
         assert str(out) not in text and str(REPO) not in text, f"{path.name}: absolute path in outputs"
         assert not re.search(r"\d+/\d+ \S*━", text), f"{path.name}: progress bar in outputs"
@@ -325,9 +357,14 @@ def test_saved_models_load_the_documented_ways(series_run):
 @pytest.mark.slow
 def test_data_and_summary_outputs(series_run):
     out, r = series_run
-    for name in ("00_prepare_data_class_balance", "00_prepare_data_text_lengths",
-                 "06_results_summary_accuracy", "06_results_summary_per_class_f1",
-                 "06_results_summary_fit_seconds", "07_further_recommendations_recipes"):
+    for name in (
+        "00_prepare_data_class_balance",
+        "00_prepare_data_text_lengths",
+        "06_results_summary_accuracy",
+        "06_results_summary_per_class_f1",
+        "06_results_summary_fit_seconds",
+        "07_further_recommendations_recipes",
+    ):
         assert (out / "figures" / f"{name}.png").read_bytes()[:4] == b"\x89PNG", name
     results = (out / "results.md").read_text()
     for a in APPROACHES.values():
@@ -343,8 +380,16 @@ def test_notebook_07_records_every_recipe(series_run):
     out, _ = series_run
     m = json.loads((out / "metrics" / "07_further_recommendations.json").read_text())
     names = [r["name"] for r in m["recipes"]]
-    assert names == ["tutorial", "adam", "adam_cosine", "adam_early_stopping", "adam_80_tokens",
-                     "adam_he_init", "adam_dropout", "adam_pre_padding"]
+    assert names == [
+        "tutorial",
+        "adam",
+        "adam_cosine",
+        "adam_early_stopping",
+        "adam_80_tokens",
+        "adam_he_init",
+        "adam_dropout",
+        "adam_pre_padding",
+    ]
     # the tutorial recipe is notebook 02's run, reused: its test accuracy is notebook 02's
     tutorial = m["recipes"][0]
     n02 = json.loads((out / "metrics" / f"{APPROACHES[2].name}.json").read_text())
@@ -371,13 +416,28 @@ def test_executed_notebooks_pass_nbval(run_copy):
     out = run_copy
     # notebook 00, notebook 01 (whose cells are the shared steps 02-05 call from helpers) and the
     # summary: the suite's time goes to the kinds of notebook
-    books = [str(out / "notebooks" / f"{n}.ipynb") for n in ("00_prepare_data", APPROACHES[1].name,
-                                                              "06_results_summary")]
+    books = [
+        str(out / "notebooks" / f"{n}.ipynb") for n in ("00_prepare_data", APPROACHES[1].name, "06_results_summary")
+    ]
     before = (out / "metrics" / f"{APPROACHES[1].name}.json").stat().st_mtime_ns
     r = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-sanitize-with",
-         str(REPO / "tests" / "nbval_sanitize.cfg"), "-p", "no:cacheprovider", "-q", *books],
-        cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "--nbval-sanitize-with",
+            str(REPO / "tests" / "nbval_sanitize.cfg"),
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            *books,
+        ],
+        cwd=REPO,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-2000:]
     # Re-run in place: the notebooks wrote into the same run folder again.

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import child_env
 from test_setup import copy_repo
 
@@ -30,15 +29,21 @@ def test_papermill_from_the_root_and_from_notebooks_writes_into_the_repository(t
     papermill = str(Path(sys.executable).parent / "papermill")
     # the clone's own helpers, as in a clone with its own .venv; no __pycache__ written into the clone
     env = {**child_env(), "PYTHONPATH": str(clone), "PYTHONDONTWRITEBYTECODE": "1"}
-    for cwd, notebook, output in ((clone, "notebooks/00_prepare_data.ipynb", "out-root.ipynb"),
-                                  (clone / "notebooks", "00_prepare_data.ipynb", "../out-notebooks.ipynb")):
-        r = subprocess.run([papermill, notebook, output, *TINY], cwd=cwd, env=env, capture_output=True, text=True,
-                           timeout=600)
+    for cwd, notebook, output in (
+        (clone, "notebooks/00_prepare_data.ipynb", "out-root.ipynb"),
+        (clone / "notebooks", "00_prepare_data.ipynb", "../out-notebooks.ipynb"),
+    ):
+        r = subprocess.run(
+            [papermill, notebook, output, *TINY], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+        )
         assert r.returncode == 0, f"papermill in {cwd.relative_to(parent)}: {r.stderr[-3000:]}"
         assert sorted(os.listdir(parent)) == ["clone"], f"written beside the clone: {os.listdir(parent)}"
     new = _files(clone) - before
-    outside = sorted(f for f in new - {"out-root.ipynb", "out-notebooks.ipynb"}
-                     if not f.startswith(os.path.join("runs", "notebooks") + os.sep))
+    outside = sorted(
+        f
+        for f in new - {"out-root.ipynb", "out-notebooks.ipynb"}
+        if not f.startswith(os.path.join("runs", "notebooks") + os.sep)
+    )
     assert not outside, f"written outside runs/notebooks: {outside}"
     figures = clone / "runs" / "notebooks" / "figures"
     assert sorted(p.name for p in figures.glob("00_prepare_data_*.png")), sorted(new)

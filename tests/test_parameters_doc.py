@@ -22,7 +22,7 @@ def _numbers(text: str) -> set[str]:
 
 def test_the_parameter_table_names_the_notebooks_that_take_each_parameter():
     text = (REPO / "docs" / "running.md").read_text(encoding="utf-8")
-    table = text[text.index("## Parameters"):].split("\n\n")[2]
+    table = text[text.index("## Parameters") :].split("\n\n")[2]
     documented: dict[str, set[str]] = {}
     for row in table.splitlines()[2:]:
         names, notebooks = row.split("|")[1:3]

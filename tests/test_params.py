@@ -7,14 +7,30 @@ from pathlib import Path
 import pytest
 
 import helpers
-from helpers.params import (ParameterError, check_parameters, declared_parameters, notebook_defaults,
-                            parse_cli_value, validate_parameters)
+from helpers.params import (
+    ParameterError,
+    check_parameters,
+    declared_parameters,
+    notebook_defaults,
+    parse_cli_value,
+    validate_parameters,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
-GOOD = dict(max_tokens=25, embed_len=25, lstm_units=50, epochs=5, batch_size=512,
-            train_size=None, test_size=None, seed=0, data_source="ag_news", data_dir=None,
-            output_dir="../runs/x")
+GOOD = dict(
+    max_tokens=25,
+    embed_len=25,
+    lstm_units=50,
+    epochs=5,
+    batch_size=512,
+    train_size=None,
+    test_size=None,
+    seed=0,
+    data_source="ag_news",
+    data_dir=None,
+    output_dir="../runs/x",
+)
 
 
 def test_good_values_pass_and_are_normalized():
@@ -82,12 +98,28 @@ def test_declared_names_are_the_notebooks_parameters_cell(notebook):
     assert declared_parameters(notebook.stem) == tuple(notebook_defaults(notebook))
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("None", None), ("True", True), ("False", False),
-    ("3", 3), ("-2", -2), (" 7 ", 7), ("0.5", 0.5), ("1e3", 1000.0),
-    ("none", "none"), ("true", "true"), ("null", "null"), ("x", "x"), ("data/ag news", "data/ag news"),
-    ("[50, 60, 75]", [50, 60, 75]), ("[]", []), ("50,60", "50,60"), ("[50, oops]", "[50, oops]"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("None", None),
+        ("True", True),
+        ("False", False),
+        ("3", 3),
+        ("-2", -2),
+        (" 7 ", 7),
+        ("0.5", 0.5),
+        ("1e3", 1000.0),
+        ("none", "none"),
+        ("true", "true"),
+        ("null", "null"),
+        ("x", "x"),
+        ("data/ag news", "data/ag news"),
+        ("[50, 60, 75]", [50, 60, 75]),
+        ("[]", []),
+        ("50,60", "50,60"),
+        ("[50, oops]", "[50, oops]"),
+    ],
+)
 def test_cli_values_are_parsed_like_papermill(text, expected):
     from papermill.cli import _resolve_type  # papermill's own -p parsing (private, pinned version)
 
@@ -100,8 +132,9 @@ def test_cli_values_are_parsed_like_papermill(text, expected):
 
 def test_every_approach_default_is_valid():
     for a in helpers.APPROACHES.values():
-        validate_parameters({**GOOD, "max_tokens": a.max_tokens, "embed_len": a.embed_len,
-                             "lstm_units": list(a.lstm_units)})
+        validate_parameters(
+            {**GOOD, "max_tokens": a.max_tokens, "embed_len": a.embed_len, "lstm_units": list(a.lstm_units)}
+        )
 
 
 def test_bidirectional_is_no_parameter_any_more():
@@ -110,20 +143,29 @@ def test_bidirectional_is_no_parameter_any_more():
         validate_parameters({**GOOD, "bidirectional": True})
 
 
-@pytest.mark.parametrize("notebook, units, expected", [
-    ("01_lstm_25_tokens", 64, 64), ("01_lstm_25_tokens", [64], 64), ("03_bidirectional_lstm", "[32]", 32),
-    ("04_stacked_lstm", [10, 20, 30], [10, 20, 30]), ("05_stacked_bidirectional_lstm", "[8, 8, 8]", [8, 8, 8]),
-])
+@pytest.mark.parametrize(
+    "notebook, units, expected",
+    [
+        ("01_lstm_25_tokens", 64, 64),
+        ("01_lstm_25_tokens", [64], 64),
+        ("03_bidirectional_lstm", "[32]", 32),
+        ("04_stacked_lstm", [10, 20, 30], [10, 20, 30]),
+        ("05_stacked_bidirectional_lstm", "[8, 8, 8]", [8, 8, 8]),
+    ],
+)
 def test_lstm_units_take_the_shape_of_the_notebooks_network(notebook, units, expected):
     ns = {**GOOD, "lstm_units": units}
     assert check_parameters(ns, notebook=notebook)["lstm_units"] == expected == ns["lstm_units"]
 
 
-@pytest.mark.parametrize("notebook, units, words", [
-    ("01_lstm_25_tokens", [50, 60], "one positive integer (its network has one LSTM layer) in 01_lstm_25_tokens"),
-    ("04_stacked_lstm", 50, "a list of 3 positive integers (its network stacks 3 LSTM layers)"),
-    ("05_stacked_bidirectional_lstm", [50, 60], "a list of 3 positive integers"),
-])
+@pytest.mark.parametrize(
+    "notebook, units, words",
+    [
+        ("01_lstm_25_tokens", [50, 60], "one positive integer (its network has one LSTM layer) in 01_lstm_25_tokens"),
+        ("04_stacked_lstm", 50, "a list of 3 positive integers (its network stacks 3 LSTM layers)"),
+        ("05_stacked_bidirectional_lstm", [50, 60], "a list of 3 positive integers"),
+    ],
+)
 def test_lstm_units_of_the_wrong_shape_fail_at_once(notebook, units, words):
     with pytest.raises(ParameterError) as e:
         check_parameters({**GOOD, "lstm_units": units}, notebook=notebook)
@@ -135,8 +177,12 @@ def test_sweep_dir_is_none_or_a_folder_with_sweep_csv(tmp_path):
     assert validate_parameters({"sweep_dir": None}) == {"sweep_dir": None}
     (tmp_path / "sweep.csv").write_text("task,notebook,seed,test_accuracy,macro_f1,fit_seconds,worker,status,error\n")
     assert validate_parameters({"sweep_dir": str(tmp_path)}) == {"sweep_dir": str(tmp_path)}
-    for value, words in ((str(tmp_path / "nowhere"), "does not exist"), (str(tmp_path / "empty"), "has no sweep.csv"),
-                         (3, "(int)"), ("", "(str)")):
+    for value, words in (
+        (str(tmp_path / "nowhere"), "does not exist"),
+        (str(tmp_path / "empty"), "has no sweep.csv"),
+        (3, "(int)"),
+        ("", "(str)"),
+    ):
         (tmp_path / "empty").mkdir(exist_ok=True)
         with pytest.raises(ParameterError) as e:
             validate_parameters({"sweep_dir": value})

@@ -12,8 +12,11 @@ import helpers
 REPO = Path(__file__).resolve().parent.parent
 
 
-LOCKS = {"requirements.txt": ("notebooks",), "requirements-sweeps.txt": ("notebooks", "sweeps"),
-         "requirements-test.txt": ("notebooks", "sweeps", "test")}
+LOCKS = {
+    "requirements.txt": ("notebooks",),
+    "requirements-sweeps.txt": ("notebooks", "sweeps"),
+    "requirements-test.txt": ("notebooks", "sweeps", "test"),
+}
 """Each lock and the extras it holds beside the runtime dependencies: the learner's (what ./setup.sh
 installs), the cluster's (./setup.sh --sweeps) and the test set's (./run_tests.sh)."""
 
@@ -46,15 +49,25 @@ def test_each_lock_pins_exactly_what_pyproject_declares_for_it():
     learner = _lock()
     for name, extras in LOCKS.items():
         lock = _lock(name)
-        loose = [str(r) for reqs in lock.values() for r in reqs
-                 if len(r.specifier) != 1 or next(iter(r.specifier)).operator != "=="]
+        loose = [
+            str(r)
+            for reqs in lock.values()
+            for r in reqs
+            if len(r.specifier) != 1 or next(iter(r.specifier)).operator != "=="
+        ]
         assert lock and not loose, (name, loose)
-        for line in [*project["dependencies"], *(r for extra in extras for r in project["optional-dependencies"][extra])]:
+        for line in [
+            *project["dependencies"],
+            *(r for extra in extras for r in project["optional-dependencies"][extra]),
+        ]:
             want = Requirement(line)
             pins = lock.get(canonicalize_name(want.name))
             assert pins, f"{want.name} is declared in pyproject.toml but not locked in {name}"
             for pin in pins:
-                assert want.specifier.contains(next(iter(pin.specifier)).version, prereleases=True), f"{pin} outside {want}"
+                assert want.specifier.contains(next(iter(pin.specifier)).version, prereleases=True), (
+                    f"{pin} outside {want}"
+                )
+
         def versions(reqs):
             return {next(iter(r.specifier)).version for r in reqs}
 
@@ -103,7 +116,7 @@ def test_the_pre_commit_hooks_run_the_projects_own_checks():
     import yaml
 
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
-    entries = " ".join(h["entry"] for repo in config["repos"] for h in repo["hooks"])
+    entries = " ".join(h.get("entry", "") for repo in config["repos"] for h in repo["hooks"])
     for check in ("tools/cell_ids.py --check", "nbconvert --log-level=WARN --clear-output"):
         assert check in entries, check
     assert "pre-commit" in _lock("requirements-test.txt")

@@ -8,12 +8,11 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from conftest import real_data_dir, requires_real_data
+from notebook_code import TRAIN_CELLS, train_approach
 
 import helpers
 from helpers import data as D
-
-from conftest import real_data_dir, requires_real_data
-from notebook_code import TRAIN_CELLS, run_cells, train_approach
 
 pytestmark = [requires_real_data, pytest.mark.realdata]
 
@@ -48,23 +47,24 @@ def test_every_real_split_and_subset_keeps_the_tutorials_text_for_testing(seed):
         assert helpers.CLASS_NAMES[data.test_labels[row]] == "Business"
         assert len(data.test_texts) == (test_size or 1520) and len(data.train_texts) == 6080
         counts = np.bincount(data.test_labels)
-        assert counts.max() - counts.min() <= 1          # still class-balanced
-        assert len(set(data.test_texts) & set(data.train_texts)) < 5   # no text moved into both parts
+        assert counts.max() - counts.min() <= 1  # still class-balanced
+        assert len(set(data.test_texts) & set(data.train_texts)) < 5  # no text moved into both parts
 
 
 def test_vectorizing_real_texts(real_test):
     texts, _ = real_test
     with contextlib.redirect_stdout(io.StringIO()):
-        vectorizer, ids, _ = helpers.vectorize(texts, texts[:300], 50)   # the step 01 teaches, 02-05 call
+        vectorizer, ids, _ = helpers.vectorize(texts, texts[:300], 50)  # the step 01 teaches, 02-05 call
     vocab = vectorizer.get_vocabulary()
     counts = Counter(w for t in texts for w in helpers.tokenize_like_keras2(t))
-    assert set(vocab[2:]) == {w for w, k in counts.items() if k >= 2}   # words seen once: [UNK]
+    assert set(vocab[2:]) == {w for w, k in counts.items() if k >= 2}  # words seen once: [UNK]
     assert 8_000 < len(vocab) < 20_000
     assert vocab[2] == "the"
     assert ids.shape == (7600, 50)
     for t, row in zip(texts[:300], ids[:300]):
-        assert [vocab[i] for i in row if i != 0] == [w if counts[w] >= 2 else "[UNK]"
-                                                     for w in helpers.tokenize_like_keras2(t)[:50]]
+        assert [vocab[i] for i in row if i != 0] == [
+            w if counts[w] >= 2 else "[UNK]" for w in helpers.tokenize_like_keras2(t)[:50]
+        ]
     lengths = (ids > 0).sum(axis=1)
     assert 0.05 < (lengths == 50).mean() < 0.5  # some texts are cut at 50 tokens
 
@@ -76,8 +76,7 @@ def real_run(tmp_path_factory):
     data = helpers.load_data("ag_news_test_split", data_dir=real_data_dir(), seed=0)
     out = tmp_path_factory.mktemp("run")
     (out / "models").mkdir()
-    ns = train_approach("01_lstm_25_tokens", data, epochs=5, batch_size=32, cells=(*TRAIN_CELLS, "text-model"),
-                        out=out)
+    ns = train_approach("01_lstm_25_tokens", data, epochs=5, batch_size=32, cells=(*TRAIN_CELLS, "text-model"), out=out)
     return data, ns
 
 
@@ -110,27 +109,29 @@ def test_lime_on_the_tutorials_example(real_run, real_test, tmp_path):
     def classifier_fn(batch):
         return text_model.predict(np.array(batch, dtype=object), batch_size=1024, verbose=0)
 
-    explainer = LimeTextExplainer(class_names=list(helpers.CLASS_NAMES), random_state=0, bow=False,
-                                  split_expression=split_like_vectorizer)
-    explanation = explainer.explain_instance(text, classifier_fn, labels=[true_label], num_features=10,
-                                             num_samples=1000)
+    explainer = LimeTextExplainer(
+        class_names=list(helpers.CLASS_NAMES), random_state=0, bow=False, split_expression=split_like_vectorizer
+    )
+    explanation = explainer.explain_instance(
+        text, classifier_fn, labels=[true_label], num_features=10, num_samples=1000
+    )
     assert explanation.available_labels() == [true_label]
     weights = explanation.as_list(label=true_label)
     assert len(weights) == 10
     words = split_like_vectorizer(text)
-    assert [w.lower() for w in words] == helpers.tokenize_like_keras2(text)   # the vectorizer's tokens
+    assert [w.lower() for w in words] == helpers.tokenize_like_keras2(text)  # the vectorizer's tokens
     assert [words[i] for i, _ in explanation.as_map()[true_label]] == [w for w, _ in weights]
     np.testing.assert_allclose(explanation.predict_proba, classifier_fn([text])[0], atol=1e-6)
     # The word LIME weighs most for Business does push towards Business: hidden in its place, less Business.
     top, _ = max(explanation.as_map()[true_label], key=lambda iv: iv[1])
     position = 0
-    for word in words[:top]:                        # each word is a piece of the raw text, in order
+    for word in words[:top]:  # each word is a piece of the raw text, in order
         position = text.index(word, position) + len(word)
     position = text.index(words[top], position)
-    without = text[:position] + "UNKWORDZ" + text[position + len(words[top]):]
+    without = text[:position] + "UNKWORDZ" + text[position + len(words[top]) :]
     assert classifier_fn([without])[0][true_label] < explanation.predict_proba[true_label]
     if explanation.predict_proba.argmax() == true_label and explanation.predict_proba[true_label] >= 0.9:
-        assert sum(w for _, w in weights) > 0   # the notebooks' check: the weights for it outweigh those against
+        assert sum(w for _, w in weights) > 0  # the notebooks' check: the weights for it outweigh those against
     # The saved page shows this text and these weights, for the requested label only
     shown = helpers.save_explanation_html(explanation, tmp_path, "lime", [true_label])
     html = (tmp_path / shown).read_text(encoding="utf-8")

@@ -29,7 +29,8 @@ def test_readme_and_results_show_the_table_read_from_the_copies():
     block = make_docs.results_block(COPIES)
     assert make_docs.read_block(REPO / "README.md") == block, (
         "README.md's results block is not the executed copies' table: run tools/make_docs.py (or "
-        "tools/make_docs.py --reuse) so that the README quotes the copies' run")
+        "tools/make_docs.py --reuse) so that the README quotes the copies' run"
+    )
     assert make_docs.read_block(REPO / "docs" / "results.md") == block
 
 
@@ -39,9 +40,10 @@ def test_readme_and_results_state_the_copies_split_and_minutes():
     block = make_docs.cost_block(COPIES)
     for path in (REPO / "README.md", REPO / "docs" / "results.md"):
         assert make_docs.read_block(path, make_docs.COST_BEGIN, make_docs.COST_END) == block, (
-            f"{path.name}'s cost block is not what tools/make_docs.py writes: run it (or --reuse)")
+            f"{path.name}'s cost block is not what tools/make_docs.py writes: run it (or --reuse)"
+        )
     run = make_docs.copies_run(COPIES)
-    assert run["n_train"] + run["n_val"] + run["n_test"] == 7_600, run   # the whole real test split
+    assert run["n_train"] + run["n_val"] + run["n_test"] == 7_600, run  # the whole real test split
     assert (run["batch_size"], run["epochs"]) == (make_docs.SHOWCASE["batch_size"], make_docs.SHOWCASE["epochs"])
     assert f"{run['n_train']:,} texts to train, {run['n_val']:,} to validate, {run['n_test']:,} to test" in block
     assert f", {run['minutes']} minutes (their run" in block
@@ -63,8 +65,13 @@ def test_published_figures_are_the_tutorials():
 def test_every_copy_opens_with_its_banner(copy):
     first = nbformat.read(copy, as_version=4).cells[0]
     assert first.cell_type == "markdown" and first.get("id") == make_docs.BANNER_ID, copy.name
-    for word in ("ag_news_test_split", f"batch_size {make_docs.SHOWCASE['batch_size']}",
-                 f"epochs {make_docs.SHOWCASE['epochs']}", "tools/make_docs.py", "seed 0"):
+    for word in (
+        "ag_news_test_split",
+        f"batch_size {make_docs.SHOWCASE['batch_size']}",
+        f"epochs {make_docs.SHOWCASE['epochs']}",
+        "tools/make_docs.py",
+        "seed 0",
+    ):
         assert word in first.source, f"{copy.name}'s banner does not say {word!r}"
 
 
@@ -94,7 +101,9 @@ def test_only_one_copy_is_made_again(tmp_path, monkeypatch):
     (run / "metrics").mkdir()
     shutil.copy2(COPIES / "03_bidirectional_lstm.ipynb", run / "notebooks" / "03_bidirectional_lstm.ipynb")
     shutil.copy2(COPIES / "04_stacked_lstm.ipynb", run / "notebooks" / "04_stacked_lstm.ipynb")
-    (run / "metrics" / "03_bidirectional_lstm.json").write_text(json.dumps({"n_train": 5472, "n_val": 608, "n_test": 1520}))
+    (run / "metrics" / "03_bidirectional_lstm.json").write_text(
+        json.dumps({"n_train": 5472, "n_val": 608, "n_test": 1520})
+    )
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "test.csv").write_text("")
     monkeypatch.setenv("AG_NEWS_DIR", str(tmp_path / "data"))
@@ -106,7 +115,7 @@ def test_only_one_copy_is_made_again(tmp_path, monkeypatch):
     assert make_docs.main(["--only", "03", "--reuse"]) == 0
     after = {p.name: p.read_bytes() for p in (root / "docs" / "notebooks").glob("*.ipynb")}
     assert after.keys() == before.keys()
-    assert [n for n in after if after[n] != before[n]] == ["03_bidirectional_lstm.ipynb"]   # not 04, though it was there
+    assert [n for n in after if after[n] != before[n]] == ["03_bidirectional_lstm.ipynb"]  # not 04, though it was there
     made = nbformat.read(root / "docs" / "notebooks" / "03_bidirectional_lstm.ipynb", as_version=4).cells[0].source
     assert f"made {datetime.date.today().isoformat()}" in made and f"the whole series {series} minutes" in made
     assert (root / "docs" / "README.md").read_bytes() == (REPO / "docs" / "README.md").read_bytes()

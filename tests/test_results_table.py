@@ -13,8 +13,17 @@ import helpers
 import helpers.summary as summary
 from series_runner.series import run_series
 
-METRICS = {"01_lstm_25_tokens": {"test_accuracy": 0.875, "data_source": "synthetic", "n_train": 3600,
-                                 "n_test": 800, "epochs": 3, "fit_seconds": 4.2, "macro_f1": 0.87}}
+METRICS = {
+    "01_lstm_25_tokens": {
+        "test_accuracy": 0.875,
+        "data_source": "synthetic",
+        "n_train": 3600,
+        "n_test": 800,
+        "epochs": 3,
+        "fit_seconds": 4.2,
+        "macro_f1": 0.87,
+    }
+}
 
 
 def test_the_tables_show_the_same_rows():
@@ -26,8 +35,10 @@ def test_the_tables_show_the_same_rows():
     assert md[2] == "| 1 | Single LSTM layer, 25 tokens | 87.50% | 90.18% | synthetic | 3,600 / 800 | 3 | 4 s |"
     assert md[3] == "| 2 | Single LSTM layer, 50 tokens | (not run) | 91.47% | | | | |" and len(md) == 7
     html = helpers.results_html(METRICS)
-    assert ("<tr><td>1</td><td>Single LSTM layer, 25 tokens</td><td>87.50%</td><td>90.18%</td>"
-            "<td>synthetic</td><td>3,600 / 800</td><td>3</td><td>4 s</td></tr>") in html
+    assert (
+        "<tr><td>1</td><td>Single LSTM layer, 25 tokens</td><td>87.50%</td><td>90.18%</td>"
+        "<td>synthetic</td><td>3,600 / 800</td><td>3</td><td>4 s</td></tr>"
+    ) in html
 
 
 def _marked_rows(monkeypatch):
@@ -48,8 +59,10 @@ def test_results_md_and_index_html_come_from_the_rows_function(tmp_path, monkeyp
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell('output_dir = "."')
     params.metadata["tags"] = ["parameters"]
-    write = ("import json\nfrom pathlib import Path\n"
-             f"Path(output_dir, 'metrics', '01_lstm_25_tokens.json').write_text({json.dumps(json.dumps(METRICS['01_lstm_25_tokens']))})")
+    write = (
+        "import json\nfrom pathlib import Path\n"
+        f"Path(output_dir, 'metrics', '01_lstm_25_tokens.json').write_text({json.dumps(json.dumps(METRICS['01_lstm_25_tokens']))})"
+    )
     nb.cells = [params, nbformat.v4.new_code_cell(write)]
     nbformat.write(nb, books / "01_metrics.ipynb")
     monkeypatch.chdir(tmp_path)

@@ -29,27 +29,46 @@ def _books(folder: Path) -> Path:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell('output_dir = "."')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(
-        "import helpers\nfrom pathlib import Path\n"
-        "out = helpers.prepare_output_dir(output_dir)\n(out / 'done.txt').write_text('done')")]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell(
+            "import helpers\nfrom pathlib import Path\n"
+            "out = helpers.prepare_output_dir(output_dir)\n(out / 'done.txt').write_text('done')"
+        ),
+    ]
     nbformat.write(nb, folder / "00_tiny.ipynb")
     return folder
 
 
 def _hold_lock(out: Path) -> subprocess.Popen:
     """Another process (a run) holding ``out``'s lock, until it is killed."""
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import time\nfrom helpers import runlock\n"
-        f"runlock.acquire({str(out)!r}, './run_all.sh --out run')\nprint('locked', flush=True)\ntime.sleep(120)")],
-        env=child_env(), stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import time\nfrom helpers import runlock\n"
+                f"runlock.acquire({str(out)!r}, './run_all.sh --out run')\nprint('locked', flush=True)\ntime.sleep(120)"
+            ),
+        ],
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "locked"
     return holder
 
 
 def _series(books: Path, out: Path, timeout: float = 120):
     t0 = time.monotonic()
-    r = subprocess.run([sys.executable, "-m", "series_runner", "--notebooks", str(books), "--out", str(out)],
-                       cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run(
+        [sys.executable, "-m", "series_runner", "--notebooks", str(books), "--out", str(out)],
+        cwd=REPO,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return r, time.monotonic() - t0
 
 
@@ -62,7 +81,9 @@ def test_a_second_run_into_a_busy_folder_stops_at_once_naming_the_first(tmp_path
         assert lock.path.is_file()
     assert r.returncode == 2, r.stdout + r.stderr
     assert seconds < 15 and "Traceback" not in r.stderr
-    assert r.stderr.startswith(f"run_all.sh: run folder {out}/ is being written by another run (process {os.getpid()}, started ")
+    assert r.stderr.startswith(
+        f"run_all.sh: run folder {out}/ is being written by another run (process {os.getpid()}, started "
+    )
     assert "command: ./run_all.sh --quick --out run)" in r.stderr and "--out DIR" in r.stderr
     assert not (out / "notebooks").exists() and not (out / "done.txt").exists()
     assert not (out / runlock.LOCK_FILE).exists(), "the lock file outlived its run"
@@ -106,8 +127,14 @@ def test_after_a_killed_run_a_new_run_works(tmp_path):
 
 def test_output_dir_none_is_the_repositorys_runs_notebooks_from_any_folder(tmp_path, monkeypatch):
     for cwd in (tmp_path, REPO / "notebooks", REPO):
-        r = subprocess.run([sys.executable, "-c", "import helpers\nprint(helpers.files.run_folder(None))"],
-                           cwd=cwd, env=child_env(), capture_output=True, text=True, timeout=60)
+        r = subprocess.run(
+            [sys.executable, "-c", "import helpers\nprint(helpers.files.run_folder(None))"],
+            cwd=cwd,
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert r.returncode == 0, r.stderr
         assert Path(r.stdout.strip()) == REPO / "runs" / "notebooks", cwd
     # an explicit path still means what the user wrote, relative to the current folder

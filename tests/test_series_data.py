@@ -35,8 +35,9 @@ def _books(folder: Path) -> Path:
     """Three notebooks: one reads all AG News, one its test split only, one no data (a summary)."""
     folder.mkdir()
     _write_notebook(folder / "00_full.ipynb", 'data_source = "ag_news"\ndata_dir = None\noutput_dir = "."')
-    _write_notebook(folder / "01_test_only.ipynb",
-                    'data_source = "ag_news_test_split"\ndata_dir = None\noutput_dir = "."')
+    _write_notebook(
+        folder / "01_test_only.ipynb", 'data_source = "ag_news_test_split"\ndata_dir = None\noutput_dir = "."'
+    )
     _write_notebook(folder / "06_summary.ipynb", 'output_dir = "."')
     return folder
 
@@ -59,8 +60,14 @@ def _offline_env(tmp_path: Path) -> dict:
 
 def _run(args, cwd, env, timeout=60):
     t0 = time.monotonic()
-    r = subprocess.run([sys.executable, "-m", "series_runner", *args], cwd=cwd, env=env,
-                       capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run(
+        [sys.executable, "-m", "series_runner", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return r, time.monotonic() - t0
 
 
@@ -92,8 +99,9 @@ def test_offline_without_data_stops_at_once_with_one_message(tmp_path):
 
 def test_only_the_test_split_is_needed_for_ag_news_test_split(tmp_path):
     books = _books(tmp_path / "books")
-    r, _ = _run(["--notebooks", str(books), "--only", "01,06", "--out", str(tmp_path / "run")], REPO,
-                _offline_env(tmp_path))
+    r, _ = _run(
+        ["--notebooks", str(books), "--only", "01,06", "--out", str(tmp_path / "run")], REPO, _offline_env(tmp_path)
+    )
     assert r.returncode == 2
     assert "test.csv is missing (needed by 01_test_only)" in r.stderr and "train.csv" not in r.stderr
     assert not (tmp_path / "run").exists()
@@ -128,15 +136,14 @@ def test_data_needs_follow_the_effective_parameters(tmp_path):
         Path("01_split.ipynb"): {"data_source": "ag_news_test_split", "data_dir": None},
         Path("06_summary.ipynb"): {"output_dir": "."},
     }
-    assert data_needs(defaults, {}, run_nbs) == {
-        None: {"train": ["00_full"], "test": ["00_full", "01_split"]}}
+    assert data_needs(defaults, {}, run_nbs) == {None: {"train": ["00_full"], "test": ["00_full", "01_split"]}}
     assert data_needs(defaults, {"data_source": "synthetic"}, run_nbs) == {}
     assert data_needs(defaults, {"data_source": "ag_news_test_split", "data_dir": "d"}, run_nbs) == {
-        "d": {"test": ["00_full", "01_split"]}}
+        "d": {"test": ["00_full", "01_split"]}
+    }
     # a notebook's own relative default is relative to its working folder, DIR/notebooks
     own = {Path("02_own.ipynb"): {"data_source": "ag_news", "data_dir": "../data"}}
-    assert data_needs(own, {}, run_nbs) == {
-        str(tmp_path / "run" / "data"): {"train": ["02_own"], "test": ["02_own"]}}
+    assert data_needs(own, {}, run_nbs) == {str(tmp_path / "run" / "data"): {"train": ["02_own"], "test": ["02_own"]}}
 
 
 @pytest.fixture
@@ -158,10 +165,13 @@ def test_the_runner_downloads_once_with_progress_and_md5_check(served, tmp_path,
     url, _, _, files, cache = served
     books = _books(tmp_path / "books")
     # The full notebook checks, in its kernel, that the files are in the cache before it starts.
-    _write_notebook(books / "00_full.ipynb", 'data_source = "ag_news"\ndata_dir = None\noutput_dir = "."',
-                    "import os\nfrom pathlib import Path\n"
-                    "cache = Path(os.environ['KERAS_HOME'], 'datasets', 'ag_news')\n"
-                    "Path(output_dir, 'seen.txt').write_text(' '.join(sorted(p.name for p in cache.iterdir())))")
+    _write_notebook(
+        books / "00_full.ipynb",
+        'data_source = "ag_news"\ndata_dir = None\noutput_dir = "."',
+        "import os\nfrom pathlib import Path\n"
+        "cache = Path(os.environ['KERAS_HOME'], 'datasets', 'ag_news')\n"
+        "Path(output_dir, 'seen.txt').write_text(' '.join(sorted(p.name for p in cache.iterdir())))",
+    )
     monkeypatch.chdir(tmp_path)
     status = run_series(["--notebooks", "books", "--only", "00", "--out", "run"])
     shown = capsys.readouterr()
@@ -175,8 +185,9 @@ def test_the_runner_downloads_once_with_progress_and_md5_check(served, tmp_path,
     assert (tmp_path / "run" / "seen.txt").read_text() == "test.csv train.csv"
 
     # Second time: found in the cache, nothing downloaded.
-    found = ensure_data(data_needs({Path("00_full.ipynb"): {"data_source": "ag_news", "data_dir": None}},
-                                   {}, tmp_path / "x"))
+    found = ensure_data(
+        data_needs({Path("00_full.ipynb"): {"data_source": "ag_news", "data_dir": None}}, {}, tmp_path / "x")
+    )
     assert sorted(p.name for p in found) == ["test.csv", "train.csv"]
     assert "Downloading" not in capsys.readouterr().out
 

@@ -21,7 +21,6 @@ from conftest import child_env
 REPO = Path(__file__).resolve().parent.parent
 
 
-
 def _write_notebook(path: Path, body: str) -> None:
     """A tiny series notebook: a ``parameters`` cell with ``output_dir``, then ``body``."""
     nb = nbformat.v4.new_notebook()
@@ -63,8 +62,14 @@ def test_a_failing_notebook_does_not_stop_the_series(tmp_path, kind):
     _write_notebook(books / "01_broken.ipynb", body)
     _write_notebook(books / "02_last.ipynb", _finishes("02_last"))
     out = tmp_path / "run"
-    r = subprocess.run([sys.executable, "-m", "series_runner", "--notebooks", str(books), "--out", str(out)],
-                       cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "series_runner", "--notebooks", str(books), "--out", str(out)],
+        cwd=REPO,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
     assert r.returncode == 1, r.stdout + r.stderr
     assert "FAILED notebook(s): 01_broken" in r.stderr
@@ -77,7 +82,10 @@ def test_a_failing_notebook_does_not_stop_the_series(tmp_path, kind):
     assert (out / "02_last.done").read_text() == "finished"
     summary = json.loads((out / "results.json").read_text())
     assert summary["failed"] == ["01_broken"] and set(summary["notebook_seconds"]) == {
-        "00_first", "01_broken", "02_last"}
+        "00_first",
+        "01_broken",
+        "02_last",
+    }
     assert (out / "results.md").is_file()
     # The failing notebook's executed copy is kept, and shows the error when there was one.
     executed = nbformat.read(out / "notebooks" / "01_broken.ipynb", as_version=4)
@@ -88,9 +96,14 @@ def test_a_failing_notebook_does_not_stop_the_series(tmp_path, kind):
 
 
 def test_an_empty_notebooks_folder_is_a_clear_error(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "series_runner", "--notebooks", str(tmp_path),
-                        "--out", str(tmp_path / "run")],
-                       cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "series_runner", "--notebooks", str(tmp_path), "--out", str(tmp_path / "run")],
+        cwd=REPO,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 2 and "no NN_*.ipynb notebook" in r.stderr
     assert not (tmp_path / "run").exists()
 
@@ -102,15 +115,24 @@ def test_ctrl_c_stops_the_series_and_loses_nothing(tmp_path):
     books = tmp_path / "books"
     books.mkdir()
     _write_notebook(books / "00_first.ipynb", _finishes("00_first"))
-    _write_notebook(books / "01_slow.ipynb", 'from pathlib import Path\nimport time\n'
-                    'Path(output_dir, "01_slow.started").write_text("started")\ntime.sleep(300)')
+    _write_notebook(
+        books / "01_slow.ipynb",
+        "from pathlib import Path\nimport time\n"
+        'Path(output_dir, "01_slow.started").write_text("started")\ntime.sleep(300)',
+    )
     _write_notebook(books / "02_last.ipynb", _finishes("02_last"))
     sources = _snapshot(REPO / "notebooks", books)
     assert len(sources) >= 3
     out = tmp_path / "run"
     proc = subprocess.Popen(
         [sys.executable, "-m", "series_runner", "--quick", "--notebooks", str(books), "--out", str(out)],
-        cwd=REPO, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        cwd=REPO,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     started = out / "01_slow.started"
     deadline = time.monotonic() + 120
     while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
@@ -119,8 +141,10 @@ def test_ctrl_c_stops_the_series_and_loses_nothing(tmp_path):
     # What 00_first left in the run folder: its executed copy and its output file (01_slow's copy
     # is still being written; the run's lock file goes when the run ends).
     finished = {k: v for k, v in _snapshot(out).items() if not k.endswith(("01_slow.ipynb", ".run.lock"))}
-    assert {str((out / "00_first.done").relative_to(tmp_path)),
-            str((out / "notebooks" / "00_first.ipynb").relative_to(tmp_path))} <= set(finished)
+    assert {
+        str((out / "00_first.done").relative_to(tmp_path)),
+        str((out / "notebooks" / "00_first.ipynb").relative_to(tmp_path)),
+    } <= set(finished)
     kernels = psutil.Process(proc.pid).children(recursive=True)
     assert kernels, "no kernel process was started"
     os.killpg(proc.pid, signal.SIGINT)

@@ -16,16 +16,14 @@ from conftest import child_env
 from series_runner.graph import compute, dependencies, series_graph
 from series_runner.task import write_files
 
-WRITE = ("from pathlib import Path\n"
-         "out = Path(output_dir)\n"
-         "(out / 'outputs').mkdir(exist_ok=True)\n")
+WRITE = "from pathlib import Path\nout = Path(output_dir)\n(out / 'outputs').mkdir(exist_ok=True)\n"
 BOOKS = {
     "02_model": WRITE + "(out / 'models').mkdir(exist_ok=True)\n"
-                        "(out / 'models' / '02_model.keras').write_bytes(b'weights')\n"
-                        "(out / 'outputs' / '02.txt').write_text('two')",
+    "(out / 'models' / '02_model.keras').write_bytes(b'weights')\n"
+    "(out / 'outputs' / '02.txt').write_text('two')",
     "07_recipes": WRITE + "(out / 'outputs' / '07.txt').write_text('seven')",
     "06_summary": WRITE + "names = sorted(p.name for p in (out / 'outputs').glob('*.txt'))\n"
-                          "(out / 'outputs' / 'all.txt').write_text(','.join(names))",
+    "(out / 'outputs' / 'all.txt').write_text(','.join(names))",
 }
 
 
@@ -39,17 +37,29 @@ def _book(path: Path, code: str) -> None:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def test_dependencies():
     assert dependencies(["00", "01", "02", "06", "07"]) == {
-        "00": [], "01": [], "02": [], "06": ["00", "01", "02", "07"], "07": []}
+        "00": [],
+        "01": [],
+        "02": [],
+        "06": ["00", "01", "02", "07"],
+        "07": [],
+    }
     assert dependencies(["07"]) == {"07": []}
     # in this process, one after another in the series' order
     assert dependencies(["00", "02", "07", "06"], in_order=True) == {
-        "00": [], "02": ["00"], "07": ["02"], "06": ["00", "02", "07"]}
+        "00": [],
+        "02": ["00"],
+        "07": ["02"],
+        "06": ["00", "02", "07"],
+    }
 
 
 def _books(folder: Path) -> None:
@@ -64,13 +74,22 @@ def test_the_series_writes_the_same_files_however_it_is_run(tmp_path, monkeypatc
     env = {**child_env(), "HELPERS_TF_THREADS": "1,1"}
     runs = {}
     for out, extra in (("here", []), ("cluster", ["--workers", "2"])):
-        r = subprocess.run([sys.executable, "-m", "series_runner", "--notebooks", "books", "--out", out, *extra],
-                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        r = subprocess.run(
+            [sys.executable, "-m", "series_runner", "--notebooks", "books", "--out", out, *extra],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert r.returncode == 0, r.stdout + r.stderr
         runs[out] = _files(tmp_path / out)
         if out == "here":  # in the series' order, whatever order Dask would pick
             assert [line.split(" ...")[0] for line in r.stdout.splitlines() if " ... ok [" in line] == [
-                "[1/3] 02_model", "[2/3] 07_recipes", "[3/3] 06_summary"], r.stdout
+                "[1/3] 02_model",
+                "[2/3] 07_recipes",
+                "[3/3] 06_summary",
+            ], r.stdout
     # each notebook in a folder of its own, its files sent back (as on a cluster elsewhere)
     monkeypatch.chdir(tmp_path)
     books = {p: {"output_dir": ".."} for p in sorted((tmp_path / "books").glob("*.ipynb"))}

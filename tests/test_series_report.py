@@ -16,7 +16,8 @@ from series_runner.report import write_index
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d4944415478da63f8cfc0f01f0005000202a0d8e6a70000000049454e44ae426082")
+    "0000000d4944415478da63f8cfc0f01f0005000202a0d8e6a70000000049454e44ae426082"
+)
 
 
 class _Links(HTMLParser):
@@ -58,23 +59,39 @@ def test_an_interrupted_run_shows_what_exists(tmp_path):
     (run / "figures" / "summary.png").write_bytes(PNG)  # no NN_ prefix: "Other figures"
     (run / "explanations" / "00_first.html").write_text("<p>LIME</p>")
     (run / "metrics").mkdir()  # the results table comes from the metrics, never from results.md
-    (run / "metrics" / "01_lstm_25_tokens.json").write_text(json.dumps(
-        {"test_accuracy": 0.5, "data_source": "<b>news</b>", "n_train": 90, "n_test": 10, "epochs": 1,
-         "fit_seconds": 2.0}))
+    (run / "metrics" / "01_lstm_25_tokens.json").write_text(
+        json.dumps(
+            {
+                "test_accuracy": 0.5,
+                "data_source": "<b>news</b>",
+                "n_train": 90,
+                "n_test": 10,
+                "epochs": 1,
+                "fit_seconds": 2.0,
+            }
+        )
+    )
     (run / "results.md").write_text("# Results\n\n| # | approach |\n|---|---|\n| 1 | not this table |\n")
-    (run / "results.json").write_text(json.dumps({"failed": [], "interrupted": "01_second",
-                                                  "notebook_seconds": {"00_first": 2.0}, "parameters": {}}))
+    (run / "results.json").write_text(
+        json.dumps({"failed": [], "interrupted": "01_second", "notebook_seconds": {"00_first": 2.0}, "parameters": {}})
+    )
 
     index = write_index(run)
     assert index == run / "index.html"
     page = index.read_text(encoding="utf-8")
     links = _links_resolve(run)
     hrefs = {unquote(link) for _, link in links}
-    assert {"figures/00_first_a & b?.png", "figures/summary.png", "explanations/00_first.html",
-            "html/00_first.html", "html/01_second.html", "notebooks/02_unreadable.ipynb"} <= hrefs
+    assert {
+        "figures/00_first_a & b?.png",
+        "figures/summary.png",
+        "explanations/00_first.html",
+        "html/00_first.html",
+        "html/01_second.html",
+        "notebooks/02_unreadable.ipynb",
+    } <= hrefs
     assert "html/02_unreadable.html" not in hrefs
     assert 'class="status interrupted">interrupted (partial)' in page
-    unreadable = page[page.index('id="02_unreadable"'):]
+    unreadable = page[page.index('id="02_unreadable"') :]
     assert "FAILED" in unreadable and "cannot be read" in unreadable
     assert "Other figures" in page and "Interrupted at 01_second" in page
     assert "<td>&lt;b&gt;news&lt;/b&gt;</td>" in page  # table cells are escaped

@@ -20,7 +20,8 @@ import pytest
 from conftest import child_env
 
 PNG = base64.b64decode(  # a 1x1 PNG
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 
 FIT = """\
 import numpy as np
@@ -53,19 +54,35 @@ def run(tmp_path_factory):
     here = tmp_path_factory.mktemp("user")
     books = here / "books"
     books.mkdir()
-    save = ("from pathlib import Path\nimport base64\n"
-            f"png = base64.b64decode({base64.b64encode(PNG).decode()!r})\n"
-            "Path(output_dir, 'figures').mkdir(exist_ok=True)\n"
-            "for kind in ('curves', 'confusion matrix'):\n"
-            "    Path(output_dir, 'figures', f'00_fit_{kind}.png').write_bytes(png)\n"
-            "Path(output_dir, 'figures', '01_broken_curves.png').write_bytes(png)")
-    _notebook(books / "00_fit.ipynb", [md("## 1. Data\nSome text."), code("n = 96"),
-                                       md("## 5. Train"), code(FIT),
-                                       md("## 6. Evaluate"), code("model.evaluate(x, y, verbose=2)\n" + save)])
+    save = (
+        "from pathlib import Path\nimport base64\n"
+        f"png = base64.b64decode({base64.b64encode(PNG).decode()!r})\n"
+        "Path(output_dir, 'figures').mkdir(exist_ok=True)\n"
+        "for kind in ('curves', 'confusion matrix'):\n"
+        "    Path(output_dir, 'figures', f'00_fit_{kind}.png').write_bytes(png)\n"
+        "Path(output_dir, 'figures', '01_broken_curves.png').write_bytes(png)"
+    )
+    _notebook(
+        books / "00_fit.ipynb",
+        [
+            md("## 1. Data\nSome text."),
+            code("n = 96"),
+            md("## 5. Train"),
+            code(FIT),
+            md("## 6. Evaluate"),
+            code("model.evaluate(x, y, verbose=2)\n" + save),
+        ],
+    )
     _notebook(books / "01_broken.ipynb", [md("## 2. Break"), code('raise ValueError("a deliberate failure")')])
     _notebook(books / "02_last.ipynb", [md("## 3. End"), code("print('done')")])
-    r = subprocess.run([sys.executable, "-m", "series_runner", "--notebooks", "books", "--out", "runs/../tiny/"],
-                       cwd=here, env=child_env(), capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-m", "series_runner", "--notebooks", "books", "--out", "runs/../tiny/"],
+        cwd=here,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 1, r.stdout + r.stderr
     return here, here / "tiny", r
 
@@ -75,7 +92,7 @@ def test_progress_shows_each_epoch_of_each_fit_from_the_record(run):
     lines = r.stdout.splitlines()
     start = lines.index("[1/3] 00_fit ...")
     end = next(i for i, line in enumerate(lines) if line.startswith("[1/3] 00_fit ... ok ["))
-    shown = [line.strip() for line in lines[start + 1:end]]
+    shown = [line.strip() for line in lines[start + 1 : end]]
     assert len(shown) == 5, shown
     for k, line in enumerate(shown[:3], 1):
         assert re.fullmatch(rf"epoch {k}/3: \d+ s, val_accuracy \d\.\d{{4}}", line), line
@@ -85,7 +102,13 @@ def test_progress_shows_each_epoch_of_each_fit_from_the_record(run):
     assert not re.search(r"^\s*\d+/\d+ ", r.stdout, re.M) and "Epoch 1/3" not in r.stdout
     assert "[3/3] 02_last ... ok [" in r.stdout
     record = [json.loads(line) for line in (out / "progress" / "00_fit.jsonl").read_text().splitlines()]
-    assert [(e["fit"], e["epoch"], e["epochs"]) for e in record] == [(0, 1, 3), (0, 2, 3), (0, 3, 3), (1, 1, 2), (1, 2, 2)]
+    assert [(e["fit"], e["epoch"], e["epochs"]) for e in record] == [
+        (0, 1, 3),
+        (0, 2, 3),
+        (0, 3, 3),
+        (1, 1, 2),
+        (1, 2, 2),
+    ]
     assert {"accuracy", "loss", "val_accuracy", "val_loss"} <= set(record[0]) and "val_loss" not in record[3]
     assert all(0 <= e["accuracy"] <= 1 for e in record)
 
@@ -93,17 +116,24 @@ def test_progress_shows_each_epoch_of_each_fit_from_the_record(run):
 def test_paths_appear_as_given(run):
     here, out, r = run
     assert "Running 3 notebooks into tiny/ with their defaults" in r.stdout
-    assert "[2/3] 01_broken ... FAILED (ValueError: a deliberate failure); see tiny/notebooks/01_broken.ipynb [" in r.stdout
+    assert (
+        "[2/3] 01_broken ... FAILED (ValueError: a deliberate failure); see tiny/notebooks/01_broken.ipynb ["
+        in r.stdout
+    )
     assert str(here) not in r.stdout + r.stderr and "../" not in r.stdout + r.stderr
     assert (out / "notebooks" / "01_broken.ipynb").is_file()  # relative to where it was started
 
 
 def test_the_end_says_how_long_and_where_to_look(run):
     _, out, r = run
-    tail = r.stdout[r.stdout.index("Whole run:"):]
+    tail = r.stdout[r.stdout.index("Whole run:") :]
     assert re.match(r"Whole run: \d+ s \(3 notebooks, 1 failed\)\. Where to look:", tail)
-    for line in ("results table       tiny/results.md", "report (a browser)  tiny/index.html",
-                 "executed notebooks  tiny/notebooks/", "lab tiny/notebooks"):
+    for line in (
+        "results table       tiny/results.md",
+        "report (a browser)  tiny/index.html",
+        "executed notebooks  tiny/notebooks/",
+        "lab tiny/notebooks",
+    ):
         assert line in tail
     jupyter = re.search(r"in JupyterLab:\s+(\S+) lab tiny/notebooks", tail).group(1)
     assert Path(jupyter).name == "jupyter" and Path(jupyter).is_file()
@@ -137,19 +167,18 @@ def test_index_html_links_everything_relatively(run):
         assert not parts.scheme and not parts.netloc and not link.startswith("/"), link
         assert (out / unquote(parts.path)).is_file(), f"<{tag}> {link} does not resolve"
     srcs = {unquote(link) for tag, link in parser.links if tag == "img"}
-    assert srcs == {"figures/00_fit_curves.png", "figures/00_fit_confusion matrix.png",
-                    "figures/01_broken_curves.png"}
+    assert srcs == {"figures/00_fit_curves.png", "figures/00_fit_confusion matrix.png", "figures/01_broken_curves.png"}
     hrefs = {unquote(link) for tag, link in parser.links if tag == "a"}
     for stem in ("00_fit", "01_broken", "02_last"):
         assert f"html/{stem}.html" in hrefs and f"notebooks/{stem}.ipynb" in hrefs
     assert "results.md" in hrefs
     # the failed notebook is marked, with its error; the others are not
     assert parser.sections == {"00_fit": "notebook ok", "01_broken": "notebook failed", "02_last": "notebook ok"}
-    broken = page[page.index('id="01_broken"'):page.index('id="02_last"')]
+    broken = page[page.index('id="01_broken"') : page.index('id="02_last"')]
     assert "FAILED" in broken and "ValueError: a deliberate failure" in broken
-    assert "FAILED" not in page[page.index('id="00_fit"'):page.index('id="01_broken"')]
+    assert "FAILED" not in page[page.index('id="00_fit"') : page.index('id="01_broken"')]
     # figures sit with their notebook (by NN_ prefix)
-    fit = page[page.index('id="00_fit"'):page.index('id="01_broken"')]
+    fit = page[page.index('id="00_fit"') : page.index('id="01_broken"')]
     assert "00_fit_curves.png" in fit and "01_broken_curves.png" in broken
 
 

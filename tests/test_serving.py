@@ -12,8 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-
 from conftest import child_env
 
 pytestmark = pytest.mark.slow
@@ -55,8 +53,7 @@ def _run(code: str, cwd: Path) -> subprocess.CompletedProcess:
     (cwd / "texts.json").write_text(json.dumps(TEXTS), encoding="utf-8")
     code = 'import json\nTEXTS = json.loads(open("texts.json", encoding="utf-8").read())\n' + code
     env = {k: v for k, v in child_env().items() if k != "PYTHONPATH"}
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
 def _probabilities(result: subprocess.CompletedProcess) -> np.ndarray:
@@ -76,8 +73,11 @@ def saved(trained):
     raw-text model's predictions."""
     keras_file = trained["model_path"]
     expected = trained["text_model"].predict(np.array(TEXTS, dtype=object), verbose=0)
-    return {"keras": keras_file, "saved_model": keras_file.with_name(f"{keras_file.stem}_serving"),
-            "expected": expected}
+    return {
+        "keras": keras_file,
+        "saved_model": keras_file.with_name(f"{keras_file.stem}_serving"),
+        "expected": expected,
+    }
 
 
 _PREDICT = "p = model.predict(np.array(TEXTS, dtype=object), verbose=0)"
@@ -142,11 +142,14 @@ def test_keras_file_without_helpers_fails_as_the_readme_says(saved, tmp_path):
 
 
 def test_saved_model_serves_raw_text_without_helpers(saved, tmp_path):
-    code = (f"REPO = {str(REPO)!r}\n" + _BLOCK_HELPERS + textwrap.dedent(f"""
+    code = (
+        f"REPO = {str(REPO)!r}\n"
+        + _BLOCK_HELPERS
+        + textwrap.dedent(f"""
         import json
         import numpy as np
         import tensorflow as tf
-        loaded = tf.saved_model.load({str(saved['saved_model'])!r})
+        loaded = tf.saved_model.load({str(saved["saved_model"])!r})
         p = loaded.serve(tf.constant(TEXTS)).numpy()
         assert loaded.serve(tf.constant([], dtype=tf.string)).numpy().shape == (0, 4)
         signature = loaded.signatures["serving_default"]
@@ -155,7 +158,8 @@ def test_saved_model_serves_raw_text_without_helpers(saved, tmp_path):
         assert name == "text" and np.allclose(by_signature.numpy(), p[:2], atol=1e-6)
         assert "helpers" not in sys.modules
         {_PRINT}
-    """))
+    """)
+    )
     p = _probabilities(_run(code, tmp_path))
     _assert_probability_rows(p, len(TEXTS))
     np.testing.assert_allclose(p, saved["expected"], atol=1e-5)

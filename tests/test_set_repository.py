@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-FIRST_CELL = '''import os
+FIRST_CELL = """import os
 import sys
 
 if "google.colab" in sys.modules and not os.path.exists("../pyproject.toml"):  # on Colab: fetch the project first
@@ -23,7 +23,7 @@ if "google.colab" in sys.modules and not os.path.exists("../pyproject.toml"):  #
     %cd lstm-agnews/notebooks
 sys.path.insert(0, os.path.abspath(".."))  # the project's helpers, importable at once
 import helpers
-helpers.check_kernel()  # stops here, naming the versions, if this kernel cannot run the series'''
+helpers.check_kernel()  # stops here, naming the versions, if this kernel cannot run the series"""
 """The series' first code cell while no address is set (cell id kernel-check)."""
 
 
@@ -46,8 +46,12 @@ def test_every_place_agrees_with_pyproject():
     notebooks = tool.notebooks(REPO)
     if not any(_common_first_cell(p) for p in notebooks):
         pytest.skip("no notebook has the series' first cell yet: the README and pyproject are checked on their own")
-    r = subprocess.run([sys.executable, str(REPO / "tools" / "set_repository.py"), "--check"],
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "set_repository.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 0, r.stderr
 
 
@@ -93,14 +97,16 @@ def test_setting_an_address_writes_every_place_and_unsetting_restores_them(tmp_p
         link = f"https://colab.research.google.com/github/example-org/lstm-agnews/blob/main/notebooks/{path.name}"
         row = next(line for line in readme.splitlines() if line.startswith(f"| `{path.stem}` |"))
         assert row.endswith(f"[Colab]({link}) |") and row.count("|") == 5, row
-        assert _colab_line(path) == (f"    !git clone -q --depth 1 {url} lstm-agnews && "
-                                     "pip install -q --no-deps -e lstm-agnews lime")
+        assert _colab_line(path) == (
+            f"    !git clone -q --depth 1 {url} lstm-agnews && pip install -q --no-deps -e lstm-agnews lime"
+        )
     assert "Change runtime type" in readme
     assert tool.main(["--check", "--root", str(copy)]) == 0
 
     # a place that drifts from the source is found
-    (copy / "README.md").write_text(readme.replace("example-org/lstm-agnews/blob/main/notebooks/03",
-                                                   "someone/else/blob/main/notebooks/03"))
+    (copy / "README.md").write_text(
+        readme.replace("example-org/lstm-agnews/blob/main/notebooks/03", "someone/else/blob/main/notebooks/03")
+    )
     assert tool.check(copy) == [f"README.md does not match pyproject.toml's address ({url})"]
 
     assert tool.main(["--unset", "--root", str(copy)]) == 0
@@ -134,10 +140,16 @@ def test_the_documents_name_no_other_address_of_the_project():
     url = tool.read_address(REPO)
     allowed = OTHER_PROJECTS | ({url.removeprefix("https://github.com/")} if url else set())
     found = {}
-    for path in [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md")),
-                 *sorted((REPO / ".github").rglob("*.md"))]:
-        for repo in re.findall(r"(?:github\.com|colab\.research\.google\.com/github)/([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/\s\"')\]]|$)",
-                               path.read_text()):
+    for path in [
+        REPO / "README.md",
+        REPO / "CONTRIBUTING.md",
+        *sorted((REPO / "docs").glob("*.md")),
+        *sorted((REPO / ".github").rglob("*.md")),
+    ]:
+        for repo in re.findall(
+            r"(?:github\.com|colab\.research\.google\.com/github)/([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/\s\"')\]]|$)",
+            path.read_text(),
+        ):
             if repo not in allowed:
                 found.setdefault(repo, []).append(path.relative_to(REPO).as_posix())
     assert not found, found

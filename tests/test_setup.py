@@ -21,12 +21,12 @@ import time
 from pathlib import Path
 
 import pytest
-from packaging.markers import default_environment
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
 
 # _probe stays importable from here for tests/test_kernel_check.py until it takes it from tests/conftest.py
 from install_support import QUICK_RUN, _probe, copy_repo, find_python
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 REPO = Path(__file__).resolve().parent.parent
 SUPPORTED = ("3.11", "3.12", "3.13")
@@ -62,8 +62,15 @@ def setup_env(copy: Path, **extra) -> dict:
 
 
 def run_setup(copy: Path, env: dict, timeout: float = 900, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(copy / "setup.sh"), *args], cwd=copy, env=env, capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        ["bash", str(copy / "setup.sh"), *args],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def tools_path(folder: Path, pythons: dict[str, str]) -> str:
@@ -92,9 +99,19 @@ def pins_for(version: str) -> dict[str, str]:
 
 
 def installed(python: Path) -> dict[str, str]:
-    out = subprocess.run([str(python), "-I", "-c", "import json, importlib.metadata as m; print(json.dumps("
-                          "{d.metadata['Name']: d.version for d in m.distributions()}))"],
-                         capture_output=True, text=True, check=True, cwd=python.parent).stdout
+    out = subprocess.run(
+        [
+            str(python),
+            "-I",
+            "-c",
+            "import json, importlib.metadata as m; print(json.dumps("
+            "{d.metadata['Name']: d.version for d in m.distributions()}))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=python.parent,
+    ).stdout
     return {canonicalize_name(k): v for k, v in json.loads(out).items()}
 
 
@@ -117,19 +134,21 @@ def test_a_supported_python_sets_up_an_environment_that_runs_a_notebook(minor, s
     if python is None:
         others = [m for m in ("3.12", "3.13") if find_python(m)]
         if os.environ.get("CI") == "true" and not others:
-            pytest.fail("CI=true but neither Python 3.12 nor 3.13 is installed (pyenv or PATH): "
-                        "the set-up on a newer Python cannot be tested")
+            pytest.fail(
+                "CI=true but neither Python 3.12 nor 3.13 is installed (pyenv or PATH): "
+                "the set-up on a newer Python cannot be tested"
+            )
         pytest.skip(f"no Python {minor} here (looked in pyenv's versions and for python{minor} on PATH)")
     version = _probe(python)[0]
     copy = copy_repo(scratch / f"py{minor}" / "repo")
     venv_python = copy / ".venv" / "bin" / "python"
-    if minor == "3.12":   # an interrupted set-up: the virtual environment made, nothing installed yet
+    if minor == "3.12":  # an interrupted set-up: the virtual environment made, nothing installed yet
         subprocess.run([python, "-m", "venv", str(copy / ".venv")], check=True, timeout=120)
         (copy / ".venv" / "kept").write_text("")
         # uv: this suite's, on PATH
         env = setup_env(copy, PYTHON=python, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
         says = f"Installing requirements.txt into .venv (Python {version})"
-    else:                 # a .venv whose Python is gone
+    else:  # a .venv whose Python is gone
         (copy / ".venv" / "bin").mkdir(parents=True)
         venv_python.symlink_to(copy.parent / "removed-python" / "python3.11")
         env = setup_env(copy, PATH=tools_path(scratch / f"py{minor}" / "bin", {"python3": python}))
@@ -147,8 +166,9 @@ def test_a_supported_python_sets_up_an_environment_that_runs_a_notebook(minor, s
     assert not set(NOT_FOR_LEARNERS) & set(have), set(NOT_FOR_LEARNERS) & set(have)
     spec = json.loads((copy.parent / "jupyter" / "kernels" / "lstm-agnews" / "kernel.json").read_text())
     assert spec["display_name"] == "LSTM AG News" and Path(spec["argv"][0]).resolve() == venv_python.resolve()
-    assert (copy / ".venv" / "share" / "jupyter" / "lab" / "settings" / "overrides.json").read_text() == \
-        (REPO / "tools" / "jupyter" / "overrides.json").read_text()
+    assert (copy / ".venv" / "share" / "jupyter" / "lab" / "settings" / "overrides.json").read_text() == (
+        REPO / "tools" / "jupyter" / "overrides.json"
+    ).read_text()
 
     # a second set-up finds .venv in line with the lock: nothing installed, the kernel left as it is
     kernel = copy.parent / "jupyter" / "kernels" / "lstm-agnews" / "kernel.json"
@@ -159,22 +179,32 @@ def test_a_supported_python_sets_up_an_environment_that_runs_a_notebook(minor, s
     assert time.monotonic() - start < 15 and "Installing" not in r.stdout and "Registered" not in r.stdout, r.stdout
     assert kernel.stat().st_mtime_ns == registered
 
-    if minor == "3.12":   # no network: the same set-up from uv's cache
+    if minor == "3.12":  # no network: the same set-up from uv's cache
         shutil.rmtree(copy / ".venv")
         dead = "http://127.0.0.1:9"
-        r = run_setup(copy, {**env, "HTTPS_PROXY": dead, "HTTP_PROXY": dead, "ALL_PROXY": dead,
-                             "UV_HTTP_TIMEOUT": "5"})
+        r = run_setup(copy, {**env, "HTTPS_PROXY": dead, "HTTP_PROXY": dead, "ALL_PROXY": dead, "UV_HTTP_TIMEOUT": "5"})
         assert r.returncode == 0, r.stdout + r.stderr
         assert "setup.sh: installing from uv's cache only (no network?)" in r.stderr, r.stderr
         assert {k: installed(venv_python).get(k) for k in pins} == pins
 
     out = scratch / f"py{minor}" / "run"
     out.mkdir()
-    r = subprocess.run([str(copy / ".venv" / "bin" / "papermill"), "01_lstm_25_tokens.ipynb", str(out / "01.ipynb"),
-                        *QUICK_RUN, "-p", "output_dir", str(out)],
-                       cwd=copy / "notebooks", env={**env, "PATH": f"{copy / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
-                                                    "TF_CPP_MIN_LOG_LEVEL": "3"},
-                       capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [
+            str(copy / ".venv" / "bin" / "papermill"),
+            "01_lstm_25_tokens.ipynb",
+            str(out / "01.ipynb"),
+            *QUICK_RUN,
+            "-p",
+            "output_dir",
+            str(out),
+        ],
+        cwd=copy / "notebooks",
+        env={**env, "PATH": f"{copy / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}", "TF_CPP_MIN_LOG_LEVEL": "3"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     metrics = json.loads((out / "metrics" / "01_lstm_25_tokens.json").read_text())
     # trained and scored, one epoch, under this Python and the pinned Keras and TensorFlow
@@ -195,8 +225,13 @@ def _assert_one_message(r: subprocess.CompletedProcess, seconds: float, copy: Pa
     assert "Traceback" not in message and r.stdout == "", r.stdout + message
     assert message.startswith("setup.sh: ") and message.count("setup.sh: ") == 1, message
     assert found in message, message
-    for words in ("3.11, 3.12 or 3.13", "PYTHON=/path/to/python3.12", "environment.yml", "uv python install 3.13",
-                  "pyenv install"):
+    for words in (
+        "3.11, 3.12 or 3.13",
+        "PYTHON=/path/to/python3.12",
+        "environment.yml",
+        "uv python install 3.13",
+        "pyenv install",
+    ):
         assert words in message, f"{words!r} missing from: {message}"
     assert not (copy / ".venv").exists(), "a .venv was left behind"
 
@@ -207,9 +242,15 @@ def test_python_3_10_stops_at_once_with_one_message(scratch):
         pytest.skip("no Python 3.10 here (pyenv or PATH)")
     copy = copy_repo(scratch / "py3.10" / "repo")
     version = _probe(python)[0]
-    for env, found in ((setup_env(copy, PYTHON=python), f"Found: {python} is Python {version}."),
-                       (setup_env(copy, PATH=tools_path(scratch / "py3.10" / "bin", {"python3": python, "python3.11": "/bin/false"})),
-                        f"Found: python3 is Python {version}; python3.11 does not run as Python.")):
+    for env, found in (
+        (setup_env(copy, PYTHON=python), f"Found: {python} is Python {version}."),
+        (
+            setup_env(
+                copy, PATH=tools_path(scratch / "py3.10" / "bin", {"python3": python, "python3.11": "/bin/false"})
+            ),
+            f"Found: python3 is Python {version}; python3.11 does not run as Python.",
+        ),
+    ):
         start = time.monotonic()
         r = run_setup(copy, env, timeout=60)
         _assert_one_message(r, time.monotonic() - start, copy, found)
@@ -220,9 +261,11 @@ def test_a_broken_or_too_new_python_stops_at_once_with_one_message(scratch):
     fake = scratch / "fake" / "python3.14"
     fake.write_text("#!/bin/sh\necho '3.14.0'\n")  # what a Python 3.14 answers
     fake.chmod(0o755)
-    for python, found in (("/bin/false", "Found: /bin/false does not run as Python."),
-                          (str(fake), f"Found: {fake} is Python 3.14.0."),
-                          ("no-such-python", "Found: no-such-python does not run as Python.")):
+    for python, found in (
+        ("/bin/false", "Found: /bin/false does not run as Python."),
+        (str(fake), f"Found: {fake} is Python 3.14.0."),
+        ("no-such-python", "Found: no-such-python does not run as Python."),
+    ):
         start = time.monotonic()
         r = run_setup(copy, setup_env(copy, PYTHON=python), timeout=60)
         _assert_one_message(r, time.monotonic() - start, copy, found)
@@ -238,7 +281,7 @@ def test_setup_installs_the_cuda_extra_where_nvidia_smi_lists_a_gpu(scratch):
     the lock's TensorFlow version; without nvidia-smi, with one that fails, or with SETUP_GPU=0, not."""
     pin = pins_for("%d.%d.%d" % sys.version_info[:3])["tensorflow"]
     copy = copy_repo(scratch / "gpu" / "repo")
-    (copy / ".venv" / "bin").mkdir(parents=True)   # a current .venv: this suite's Python
+    (copy / ".venv" / "bin").mkdir(parents=True)  # a current .venv: this suite's Python
     (copy / ".venv" / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
     (copy / ".venv" / "bin" / "python").chmod(0o755)
     log = scratch / "gpu" / "uv.log"
@@ -246,14 +289,16 @@ def test_setup_installs_the_cuda_extra_where_nvidia_smi_lists_a_gpu(scratch):
     def installs(stub_rc: int | None, setup_gpu: str | None = None) -> str:
         stubs = scratch / "gpu" / f"stubs-{stub_rc}-{setup_gpu}"
         stubs.mkdir()
-        (stubs / "uv").write_text(f'#!/bin/sh\n[ "$1" = --version ] && echo "uv 0.0.0" && exit 0\necho "$@" > "{log}"\n')
+        (stubs / "uv").write_text(
+            f'#!/bin/sh\n[ "$1" = --version ] && echo "uv 0.0.0" && exit 0\necho "$@" > "{log}"\n'
+        )
         if stub_rc is not None:
             (stubs / "nvidia-smi").write_text(f"#!/bin/sh\necho 'GPU 0: Stub GPU (UUID: GPU-0)'\nexit {stub_rc}\n")
         for stub in stubs.iterdir():
             stub.chmod(0o755)
-        path = tools_path(stubs / "tools", {})   # shadows any real nvidia-smi and uv
+        path = tools_path(stubs / "tools", {})  # shadows any real nvidia-smi and uv
         env = setup_env(copy, PATH=f"{stubs}{os.pathsep}{path}", **({"SETUP_GPU": setup_gpu} if setup_gpu else {}))
-        for old in (copy / ".venv").glob(".stamp-*"):   # each case installs anew
+        for old in (copy / ".venv").glob(".stamp-*"):  # each case installs anew
             old.unlink()
         log.unlink(missing_ok=True)
         r = run_setup(copy, env, timeout=120)
@@ -263,11 +308,11 @@ def test_setup_installs_the_cuda_extra_where_nvidia_smi_lists_a_gpu(scratch):
         return args
 
     cuda = f"tensorflow[and-cuda]=={pin}"
-    assert cuda in installs(0)              # nvidia-smi lists a GPU
-    assert cuda not in installs(None)       # no nvidia-smi
-    assert cuda not in installs(9)          # nvidia-smi there, but no GPU or driver
-    assert cuda not in installs(0, "0")     # SETUP_GPU=0: the CPU only
-    assert cuda in installs(9, "1")         # SETUP_GPU=1 asks for the GPU set-up
+    assert cuda in installs(0)  # nvidia-smi lists a GPU
+    assert cuda not in installs(None)  # no nvidia-smi
+    assert cuda not in installs(9)  # nvidia-smi there, but no GPU or driver
+    assert cuda not in installs(0, "0")  # SETUP_GPU=0: the CPU only
+    assert cuda in installs(9, "1")  # SETUP_GPU=1 asks for the GPU set-up
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,7 +325,7 @@ def test_a_second_setup_installs_nothing_and_keeps_the_kernel(scratch):
     is, in seconds; it registers the kernel again where it points at another Python, and installs
     again when the lock changes; --sweeps adds the cluster's lock once."""
     copy = copy_repo(scratch / "again" / "repo")
-    (copy / ".venv" / "bin").mkdir(parents=True)   # a current .venv: this suite's Python
+    (copy / ".venv" / "bin").mkdir(parents=True)  # a current .venv: this suite's Python
     (copy / ".venv" / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
     (copy / ".venv" / "bin" / "python").chmod(0o755)
     stubs, log = scratch / "again" / "stubs", scratch / "again" / "uv.log"
@@ -309,14 +354,14 @@ def test_a_second_setup_installs_nothing_and_keeps_the_kernel(scratch):
 
     spec = json.loads(kernel.read_text())
     kernel.write_text(json.dumps({**spec, "argv": ["/another/python", *spec["argv"][1:]]}))
-    asked, said = setup()   # the kernel points elsewhere: registered again, nothing installed
+    asked, said = setup()  # the kernel points elsewhere: registered again, nothing installed
     assert asked == "" and "Registered" in said and json.loads(kernel.read_text())["argv"][0] == sys.executable
 
     asked, _ = setup("--sweeps")
     assert "-r requirements-sweeps.txt" in asked and "-r requirements.txt" not in asked, asked
     assert setup("--sweeps")[0] == ""
 
-    with (copy / "requirements.txt").open("a") as lock:   # a new lock (git pull): installed again
+    with (copy / "requirements.txt").open("a") as lock:  # a new lock (git pull): installed again
         lock.write("\n")
     assert "-r requirements.txt" in setup()[0]
 
@@ -327,16 +372,30 @@ def test_run_all_help_answers_at_once_without_a_venv(scratch):
     copy = copy_repo(scratch / "help" / "repo")
     path = tools_path(scratch / "help" / "bin", {})
     start = time.monotonic()
-    r = subprocess.run(["bash", str(copy / "run_all.sh"), "--help"], cwd=scratch / "help", env=setup_env(copy, PATH=path),
-                       capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    r = subprocess.run(
+        ["bash", str(copy / "run_all.sh"), "--help"],
+        cwd=scratch / "help",
+        env=setup_env(copy, PATH=path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert r.returncode == 0 and time.monotonic() - start < 5, r.stderr
     assert r.stdout == (REPO / "tools" / "run_all_help.txt").read_text() and "usage: run_all.sh" in r.stdout
     assert not (copy / ".venv").exists()
 
 
 def test_the_help_run_all_prints_is_the_runners():
-    r = subprocess.run([sys.executable, "-P", "-m", "series_runner", "--help"], cwd=REPO,
-                       env={**os.environ, "COLUMNS": "100"}, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-P", "-m", "series_runner", "--help"],
+        cwd=REPO,
+        env={**os.environ, "COLUMNS": "100"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout == (REPO / "tools" / "run_all_help.txt").read_text(), (
-        "the runner's help changed: COLUMNS=100 .venv/bin/python -m series_runner --help > tools/run_all_help.txt")
+        "the runner's help changed: COLUMNS=100 .venv/bin/python -m series_runner --help > tools/run_all_help.txt"
+    )

@@ -20,18 +20,27 @@ from series_runner.series import run_series
 GOOD = {"notebooks": ["01"], "parameters": {"data_source": "synthetic", "epochs": 1}, "grid": {"seed": [0, 1]}}
 
 
-@pytest.mark.parametrize("text, place", [
-    ("notebooks: [01\n", "not valid YAML"),
-    (json.dumps({"notebooks": ["01", "09"]}), "unknown notebook '09'"),
-    (json.dumps({**GOOD, "grid": {"seed": 3}}), "key 'grid.seed'"),
-    (json.dumps({**GOOD, "grid": {"epochs": [1, 0]}}), "epochs must be"),
-    (json.dumps({**GOOD, "gird": {}}), "unknown key 'gird'"),
-    (json.dumps({"notebooks": ["06"], "grid": {"seed": [0, 1]}}), "no notebook of the sweep takes parameter 'seed'"),
-    (json.dumps({**GOOD, "sets": {"max_tokens": 10}}), "key 'sets': a non-empty list of parameter sets"),
-    (json.dumps({**GOOD, "sets": [{"max_tokens": 10}, "max_tokens: 20"]}), "key 'sets[1]': a mapping"),
-    (json.dumps({**GOOD, "sets": [{"max_tokens": 10}, {"max_token": 20}]}), "key 'sets[1].max_token': unknown parameter"),
-    (json.dumps({**GOOD, "sets": [{"max_tokens": 0}]}), "key 'sets[0].max_tokens': max_tokens must be"),
-])
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("notebooks: [01\n", "not valid YAML"),
+        (json.dumps({"notebooks": ["01", "09"]}), "unknown notebook '09'"),
+        (json.dumps({**GOOD, "grid": {"seed": 3}}), "key 'grid.seed'"),
+        (json.dumps({**GOOD, "grid": {"epochs": [1, 0]}}), "epochs must be"),
+        (json.dumps({**GOOD, "gird": {}}), "unknown key 'gird'"),
+        (
+            json.dumps({"notebooks": ["06"], "grid": {"seed": [0, 1]}}),
+            "no notebook of the sweep takes parameter 'seed'",
+        ),
+        (json.dumps({**GOOD, "sets": {"max_tokens": 10}}), "key 'sets': a non-empty list of parameter sets"),
+        (json.dumps({**GOOD, "sets": [{"max_tokens": 10}, "max_tokens: 20"]}), "key 'sets[1]': a mapping"),
+        (
+            json.dumps({**GOOD, "sets": [{"max_tokens": 10}, {"max_token": 20}]}),
+            "key 'sets[1].max_token': unknown parameter",
+        ),
+        (json.dumps({**GOOD, "sets": [{"max_tokens": 0}]}), "key 'sets[0].max_tokens': max_tokens must be"),
+    ],
+)
 def test_a_bad_sweep_file_gets_one_message_and_nothing_starts(tmp_path, capsys, monkeypatch, text, place):
     started = []
     monkeypatch.setattr(sweep_mod, "open_client", lambda *a, **k: started.append(a))  # must not be reached
@@ -74,8 +83,18 @@ def test_tasks_keys_and_folders(tmp_path):
     again, _ = sweep_mod.plan(path)
     assert [t.key for t in again] == [t.key for t in tasks]
     # a result is reused only when complete (task.json written last, status ok) and of this task
-    record = sweep_mod.write_result(tmp_path, tasks[0], {"status": "ok", "files": {
-        "metrics/01_lstm_25_tokens.json": json.dumps({"test_accuracy": 0.5, "macro_f1": 0.4, "fit_seconds": 2.0}).encode()}})
+    record = sweep_mod.write_result(
+        tmp_path,
+        tasks[0],
+        {
+            "status": "ok",
+            "files": {
+                "metrics/01_lstm_25_tokens.json": json.dumps(
+                    {"test_accuracy": 0.5, "macro_f1": 0.4, "fit_seconds": 2.0}
+                ).encode()
+            },
+        },
+    )
     assert sweep_mod.complete(tmp_path, tasks[0]) == record and record["test_accuracy"] == 0.5
     assert sweep_mod.complete(tmp_path, tasks[2]) is None
     sweep_mod.write_result(tmp_path, tasks[2], {"status": "failed", "error": "ValueError: x", "files": {}})
@@ -86,22 +105,52 @@ def test_tasks_keys_and_folders(tmp_path):
 
 def test_a_sweep_of_sets_plans_exactly_its_sets(tmp_path):
     path = tmp_path / "class.yaml"
-    path.write_text(json.dumps({"notebooks": ["01"], "parameters": {"data_source": "synthetic", "epochs": 1},
-                                "sets": [{"max_tokens": 10, "seed": 1}, {"max_tokens": 20, "seed": 1},
-                                         {"max_tokens": 20, "seed": 2}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "notebooks": ["01"],
+                "parameters": {"data_source": "synthetic", "epochs": 1},
+                "sets": [{"max_tokens": 10, "seed": 1}, {"max_tokens": 20, "seed": 1}, {"max_tokens": 20, "seed": 2}],
+            }
+        )
+    )
     tasks, varied = sweep_mod.plan(path)
     assert varied == ["max_tokens", "seed"]
-    assert [t.folder for t in tasks] == ["01_max_tokens-10_seed-1", "01_max_tokens-20_seed-1", "01_max_tokens-20_seed-2"]
-    assert [t.parameters for t in tasks] == [{"data_source": "synthetic", "epochs": 1, "max_tokens": m, "seed": s}
-                                             for m, s in ((10, 1), (20, 1), (20, 2))]
+    assert [t.folder for t in tasks] == [
+        "01_max_tokens-10_seed-1",
+        "01_max_tokens-20_seed-1",
+        "01_max_tokens-20_seed-2",
+    ]
+    assert [t.parameters for t in tasks] == [
+        {"data_source": "synthetic", "epochs": 1, "max_tokens": m, "seed": s} for m, s in ((10, 1), (20, 1), (20, 2))
+    ]
 
 
 def test_sweep_csv_and_summary(tmp_path):
-    records = [{"task": f"01_seed-{s}", "notebook": "01_lstm_25_tokens", "varied": {"seed": s},
-                "status": "ok", "test_accuracy": acc, "macro_f1": 0.5, "fit_seconds": 1.0, "worker": "w"}
-               for s, acc in ((0, 0.8), (1, 0.9))]
-    records.append({"task": "01_seed-2", "notebook": "01_lstm_25_tokens", "varied": {"seed": 2}, "status": "failed",
-                    "error": "Boom:\n  two lines", "test_accuracy": 0.1, "worker": "w"})
+    records = [
+        {
+            "task": f"01_seed-{s}",
+            "notebook": "01_lstm_25_tokens",
+            "varied": {"seed": s},
+            "status": "ok",
+            "test_accuracy": acc,
+            "macro_f1": 0.5,
+            "fit_seconds": 1.0,
+            "worker": "w",
+        }
+        for s, acc in ((0, 0.8), (1, 0.9))
+    ]
+    records.append(
+        {
+            "task": "01_seed-2",
+            "notebook": "01_lstm_25_tokens",
+            "varied": {"seed": 2},
+            "status": "failed",
+            "error": "Boom:\n  two lines",
+            "test_accuracy": 0.1,
+            "worker": "w",
+        }
+    )
     sweepout.write_all(tmp_path, records, ["seed"])
     lines = (tmp_path / "sweep.csv").read_text().splitlines()
     assert lines[0] == "task,notebook,seed,test_accuracy,macro_f1,fit_seconds,worker,status,error"
@@ -134,18 +183,27 @@ if __name__ == "__main__":
 def test_a_scheduler_that_cannot_import_helpers_is_named_in_one_line(tmp_path, capsys):
     from series_runner.cluster import open_client
 
-    code = ("import sys; sys.modules['helpers'] = None\n"  # this scheduler's Python has no helpers
-            "from distributed.cli.dask_scheduler import main\nsys.exit(main())")
+    code = (
+        "import sys; sys.modules['helpers'] = None\n"  # this scheduler's Python has no helpers
+        "from distributed.cli.dask_scheduler import main\nsys.exit(main())"
+    )
     import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-c", code, "--host", "127.0.0.1", "--port", str(port),
-                             "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         with open_client(f"tcp://127.0.0.1:{port}", timeout=60) as client:
-            with pytest.raises(sweep_mod.Stop, match=r"^the Dask scheduler at tcp://127.0.0.1:\d+ cannot "
-                                                     r"import helpers and series_runner \(.*\): start `dask scheduler` from"):
+            with pytest.raises(
+                sweep_mod.Stop,
+                match=r"^the Dask scheduler at tcp://127.0.0.1:\d+ cannot "
+                r"import helpers and series_runner \(.*\): start `dask scheduler` from",
+            ):
                 sweep_mod.check_cluster(client, f"tcp://127.0.0.1:{port}")
     finally:
         proc.terminate()
@@ -157,8 +215,9 @@ def test_run_all_passes_sweep_dir_relative_to_the_notebooks_folder(tmp_path, mon
     from series_runner.notebooks import notebook_parameters
 
     monkeypatch.chdir(tmp_path)
-    got = notebook_parameters({"sweep_dir": "runs/sweep-x", "seed": 1}, {"sweep_dir", "output_dir"},
-                              tmp_path / "out" / "notebooks")
+    got = notebook_parameters(
+        {"sweep_dir": "runs/sweep-x", "seed": 1}, {"sweep_dir", "output_dir"}, tmp_path / "out" / "notebooks"
+    )
     assert got == {"sweep_dir": "../../runs/sweep-x", "output_dir": ".."}
 
 

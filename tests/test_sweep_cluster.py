@@ -24,14 +24,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import child_env
 
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
-SETTINGS = {"data_source": "synthetic", "train_size": 300, "test_size": 100, "epochs": 1, "lime_samples": 20,
-            "seed": 3}
+SETTINGS = {"data_source": "synthetic", "train_size": 300, "test_size": 100, "epochs": 1, "lime_samples": 20, "seed": 3}
 
 
 def _free_port() -> int:
@@ -52,13 +50,34 @@ def cluster():
 
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
-    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs = [
+        subprocess.Popen(
+            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     try:
         for _ in range(2):
-            procs.append(subprocess.Popen(
-                [str(BIN / "dask"), "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                 "--no-dashboard", "--no-nanny"], env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        str(BIN / "dask"),
+                        "worker",
+                        address,
+                        "--host",
+                        "127.0.0.1",
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--no-nanny",
+                    ],
+                    env=_env(),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         with Client(address, timeout=60, set_as_default=False) as client:
             client.wait_for_workers(2, timeout=120)
         yield address
@@ -93,8 +112,9 @@ def _kill_a_busy_worker(address: str, deadline: float) -> str:
 def sweep(cluster, tmp_path_factory):
     here = tmp_path_factory.mktemp("sweep")
     base = {k: v for k, v in SETTINGS.items() if k != "seed"}  # the seed comes from the file's one set
-    (here / "seeds.yaml").write_text(json.dumps({"notebooks": ["00", "01"], "parameters": base,
-                                                 "sets": [{"seed": SETTINGS["seed"]}]}))
+    (here / "seeds.yaml").write_text(
+        json.dumps({"notebooks": ["00", "01"], "parameters": base, "sets": [{"seed": SETTINGS["seed"]}]})
+    )
     out = here / "out"
     cmd = [sys.executable, "-m", "series_runner", "--sweep", "seeds.yaml", "--out", "out", "--scheduler", cluster]
     # 1. Ctrl-C once the first task is written
@@ -107,16 +127,44 @@ def sweep(cluster, tmp_path_factory):
     kept = {p.parent.name: p.read_text() for p in out.glob("*/task.json")}
     # 2. the printed resume command, while a worker dies under the remaining task
     resume = err1.strip().splitlines()[-1].strip()
-    second = subprocess.Popen([sys.executable, "-m", "series_runner", *shlex.split(resume)[1:]], cwd=here,
-                              env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(
+        [sys.executable, "-m", "series_runner", *shlex.split(resume)[1:]],
+        cwd=here,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     killed = _kill_a_busy_worker(cluster, time.monotonic() + 300)
     out2, err2 = second.communicate(timeout=600)
     # 3. the same run made with run_all.sh's serial runner
-    serial = subprocess.run([sys.executable, "-m", "series_runner", "--only", "01", "--out", "serial",
-                             *[a for k, v in SETTINGS.items() for a in ("-p", k, str(v))]],
-                            cwd=here, env=_env(), capture_output=True, text=True, timeout=600)
-    return {"out": out, "here": here, "first": (first.returncode, out1, err1), "kept": kept, "resume": resume,
-            "second": (second.returncode, out2, err2), "killed": killed, "serial": serial}
+    serial = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "series_runner",
+            "--only",
+            "01",
+            "--out",
+            "serial",
+            *[a for k, v in SETTINGS.items() for a in ("-p", k, str(v))],
+        ],
+        cwd=here,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return {
+        "out": out,
+        "here": here,
+        "first": (first.returncode, out1, err1),
+        "kept": kept,
+        "resume": resume,
+        "second": (second.returncode, out2, err2),
+        "killed": killed,
+        "serial": serial,
+    }
 
 
 def test_ctrl_c_keeps_finished_tasks_and_prints_the_resume_command(sweep):
@@ -140,7 +188,10 @@ def test_the_same_command_again_runs_only_unfinished_tasks_despite_a_killed_work
     assert rows[1].split(",")[2:5] == ["", "", ""]  # 00 trains nothing: no metrics, status ok
     assert all(r.split(",")[-2] == "ok" for r in rows[1:]), rows
     ran = [line for line in out.splitlines() if line.startswith(("00:", "01:"))]
-    assert len(ran) == 1 and ran[0].startswith("01: ok") and f"({sweep['killed']}," not in ran[0], (ran, sweep["killed"])
+    assert len(ran) == 1 and ran[0].startswith("01: ok") and f"({sweep['killed']}," not in ran[0], (
+        ran,
+        sweep["killed"],
+    )
     for name in ("summary.csv", "sweep.png", "index.html"):
         assert (sweep["out"] / name).stat().st_size > 0
 

@@ -7,7 +7,6 @@ script that writes the notebooks."""
 
 from __future__ import annotations
 
-import ast
 import base64
 import csv
 import os
@@ -34,6 +33,7 @@ def _cells(path) -> dict:
 
 # --- the tutorial's words, the data's word ranks -----------------------------------------------------
 
+
 def test_lime_words_are_the_tutorials_for_each_approach():
     """The five LIME sections of the tutorial, in order, name these words for Business."""
     if not TUTORIAL.is_file():
@@ -46,8 +46,8 @@ def test_lime_words_are_the_tutorials_for_each_approach():
 
 def test_lime_words_constant():
     assert sorted(TUTORIAL_LIME_WORDS) == sorted(APPROACHES)
-    assert "labor" not in TUTORIAL_LIME_WORDS[1]        # 01 used to add it; the tutorial did not name it
-    assert len({TUTORIAL_LIME_WORDS[n] for n in TUTORIAL_LIME_WORDS}) == 5   # they differ per approach
+    assert "labor" not in TUTORIAL_LIME_WORDS[1]  # 01 used to add it; the tutorial did not name it
+    assert len({TUTORIAL_LIME_WORDS[n] for n in TUTORIAL_LIME_WORDS}) == 5  # they differ per approach
 
 
 def test_00_word_ranks_on_the_real_test_split():
@@ -67,6 +67,7 @@ def test_00_word_ranks_on_the_real_test_split():
 
 # --- pictures ------------------------------------------------------------------------------------------
 
+
 def test_01_shows_the_committed_lstm_picture():
     """01's picture of the LSTM travels inside its markdown cell (an attachment, so executed copies in
     a run folder and their HTML show it too) and is the file tools/draw_lstm_cell.py writes."""
@@ -75,11 +76,13 @@ def test_01_shows_the_committed_lstm_picture():
     data = cells[0].get("attachments", {}).get("lstm_cell.png", {}).get("image/png")
     assert data and base64.b64decode(data) == (FOLDER / "figures" / "lstm_cell.png").read_bytes(), (
         "the attachment differs from notebooks/figures/lstm_cell.png: run tools/draw_lstm_cell.py "
-        "and paste the new image into the cell")
+        "and paste the new image into the cell"
+    )
 
 
-@pytest.mark.parametrize("number, picture", [(3, "bidirectional_lstm.png"), (4, "stacked_lstm.png"),
-                                             (5, "stacked_bidirectional_lstm.png")])
+@pytest.mark.parametrize(
+    "number, picture", [(3, "bidirectional_lstm.png"), (4, "stacked_lstm.png"), (5, "stacked_bidirectional_lstm.png")]
+)
 def test_pictures_travel_as_attachments(number, picture):
     """Shown once, as an attachment (so executed copies in a run folder carry it), equal to the file
     tools/draw_stacked.py writes."""
@@ -87,7 +90,8 @@ def test_pictures_travel_as_attachments(number, picture):
     assert len(cells) == 1
     data = cells[0].get("attachments", {}).get(picture, {}).get("image/png")
     assert data and base64.b64decode(data) == (FOLDER / "figures" / picture).read_bytes(), (
-        f"the attachment differs from notebooks/figures/{picture}: run tools/draw_stacked.py and paste it")
+        f"the attachment differs from notebooks/figures/{picture}: run tools/draw_stacked.py and paste it"
+    )
     assert f'"{picture[:-4]}"' in (REPO / "tools" / "draw_stacked.py").read_text()
 
 
@@ -101,13 +105,17 @@ def test_draw_script_redraws_the_pictures(tmp_path, monkeypatch):
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "FIGURES", tmp_path)
     written = module.main()
-    assert sorted(p.name for p in written) == ["bidirectional_lstm.png", "stacked_bidirectional_lstm.png",
-                                               "stacked_lstm.png"]
+    assert sorted(p.name for p in written) == [
+        "bidirectional_lstm.png",
+        "stacked_bidirectional_lstm.png",
+        "stacked_lstm.png",
+    ]
     for path in written:
         assert path.read_bytes() == (FOLDER / "figures" / path.name).read_bytes(), path.name
 
 
 # --- exact arithmetic ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", ALL_BOOKS, ids=lambda p: p.stem)
 def test_tf32_is_switched_only_for_a_block(path):
@@ -118,6 +126,7 @@ def test_tf32_is_switched_only_for_a_block(path):
 
 
 # --- 01: theory before use, the deep dives optional at the end --------------------------------------
+
 
 def _prose_words(markdown: str) -> int:
     return len(re.findall(r"[A-Za-z0-9][\w'’.-]*", re.sub(r"```.*?```", "", markdown, flags=re.S)))
@@ -137,8 +146,11 @@ def test_01_main_path_reads_in_one_sitting():
     picture = next(i for i, c in enumerate(cells) if "attachment:lstm_cell.png" in c.source)
     assert picture < ids.index("network") and "h_t" in cells[picture].source
     assert ids.index("own-baseline-tfidf") < ids.index("own-baseline-bag-of-words") < ids.index("network")
-    main = sum(_prose_words(c.source) for i, c in enumerate(cells)
-               if c.cell_type == "markdown" and (i < start or c.id == "next"))
+    main = sum(
+        _prose_words(c.source)
+        for i, c in enumerate(cells)
+        if c.cell_type == "markdown" and (i < start or c.id == "next")
+    )
     assert main <= 2_550, f"01 has {main} words of prose on its main path"
 
 
@@ -153,7 +165,13 @@ def test_no_variable_of_01_is_reused_for_another_thing():
             continue
         names = set()
         for node in ast.parse(cell.source).body:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
             for target in targets:
                 for leaf in ast.walk(target):
                     if isinstance(leaf, ast.Name):
@@ -166,9 +184,18 @@ def test_no_variable_of_01_is_reused_for_another_thing():
 
 # --- code cells: plumbing marked, names, no generated notebooks -------------------------------------
 
-TAUGHT_HELPERS = {"standardize", "tokenize_like_keras2", "describe_device", "vectorize", "evaluate",
-                  "text_model", "explain_with_lime", "lime_example", "split_like_vectorizer",
-                  "exact_float32"}
+TAUGHT_HELPERS = {
+    "standardize",
+    "tokenize_like_keras2",
+    "describe_device",
+    "vectorize",
+    "evaluate",
+    "text_model",
+    "explain_with_lime",
+    "lime_example",
+    "split_like_vectorizer",
+    "exact_float32",
+}
 """``helpers`` names a notebook may use in taught code: the Tokenizer's rules, the device line, and
 the shared steps 01 teaches as code (helpers/lesson.py)."""
 
@@ -200,9 +227,16 @@ def test_cell_ids_are_unique_names(path):
 
 def test_no_notebook_is_generated_from_a_template():
     """The notebooks are the source: no script writes them (an instructor's edit is never overwritten)."""
-    scripts = [p for p in REPO.rglob("*.py") if ".venv" not in p.parts
-               and "nbformat.write" in p.read_text(errors="ignore") and "notebooks" in p.read_text(errors="ignore")
-               and "tests" not in p.parts
-               # the executed copies for reading (docs/notebooks/) and the cell-id tool a contributor runs
-               and p.relative_to(REPO).as_posix() not in {"tools/make_docs.py", "tools/cell_ids.py"}]
+    scripts = [
+        p
+        for p in REPO.rglob("*.py")
+        if ".venv" not in p.parts
+        and "nbformat.write" in p.read_text(errors="ignore")
+        and "notebooks" in p.read_text(errors="ignore")
+        and "tests" not in p.parts
+        # the executed copies for reading (docs/notebooks/), the handouts (written elsewhere), and the
+        # tools a contributor runs on purpose: cell ids, the repository address in the first cell
+        and p.relative_to(REPO).as_posix()
+        not in {"tools/make_docs.py", "tools/cell_ids.py", "tools/handout.py", "tools/set_repository.py"}
+    ]
     assert not scripts, f"these scripts write notebooks: {scripts}"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from notebook_code import train_approach
 
 import helpers
-from notebook_code import train_approach
 
 
 def test_the_validation_slice_is_a_stratified_tenth_and_the_history_has_every_epoch(trained, small_corpus):
@@ -19,8 +19,7 @@ def test_the_validation_slice_is_a_stratified_tenth_and_the_history_has_every_ep
 
 
 def _run_once(corpus, seed):
-    ns = train_approach("01_lstm_25_tokens", corpus, seed=seed, batch_size=32, max_tokens=20, embed_len=8,
-                        lstm_units=8)
+    ns = train_approach("01_lstm_25_tokens", corpus, seed=seed, batch_size=32, max_tokens=20, embed_len=8, lstm_units=8)
     return ns["history"].history, ns["model"].predict(ns["x_test"], verbose=0)
 
 

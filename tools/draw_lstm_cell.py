@@ -15,8 +15,8 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Circle  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 OUT = Path(__file__).resolve().parent.parent / "notebooks" / "figures" / "lstm_cell.png"
 
@@ -28,13 +28,34 @@ def arrow(ax, points, color="black", lw=1.6, head=True):
     """A polyline from point to point, with an arrow head at the end."""
     for (x0, y0), (x1, y1) in zip(points[:-2], points[1:-1]):
         ax.plot([x0, x1], [y0, y1], color=color, lw=lw, solid_capstyle="round", zorder=1)
-    ax.add_patch(FancyArrowPatch(points[-2], points[-1], arrowstyle="-|>" if head else "-",
-                                 mutation_scale=13, color=color, lw=lw, shrinkA=0, shrinkB=0, zorder=1))
+    ax.add_patch(
+        FancyArrowPatch(
+            points[-2],
+            points[-1],
+            arrowstyle="-|>" if head else "-",
+            mutation_scale=13,
+            color=color,
+            lw=lw,
+            shrinkA=0,
+            shrinkB=0,
+            zorder=1,
+        )
+    )
 
 
 def box(ax, x, y, w, h, text, color, fontsize=11, weight="normal"):
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.12",
-                                facecolor=color, edgecolor="black", lw=1.2, zorder=2))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - w / 2, y - h / 2),
+            w,
+            h,
+            boxstyle="round,pad=0.02,rounding_size=0.12",
+            facecolor=color,
+            edgecolor="black",
+            lw=1.2,
+            zorder=2,
+        )
+    )
     ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, weight=weight, zorder=3)
 
 
@@ -47,11 +68,21 @@ def draw_cell(ax):
     """One step: x_t, h_{t-1}, c_{t-1} in; the four blocks; c_t, h_t out."""
     ax.set_xlim(-0.3, 11.6)
     ax.set_ylim(-0.75, 6.3)
-    ax.add_patch(FancyBboxPatch((1.0, 0.55), 8.6, 5.0, boxstyle="round,pad=0.05,rounding_size=0.3",
-                                facecolor="#f7f7f7", edgecolor="#999999", lw=1, zorder=0))
+    ax.add_patch(
+        FancyBboxPatch(
+            (1.0, 0.55),
+            8.6,
+            5.0,
+            boxstyle="round,pad=0.05,rounding_size=0.3",
+            facecolor="#f7f7f7",
+            edgecolor="#999999",
+            lw=1,
+            zorder=0,
+        )
+    )
     ax.text(1.2, 5.3, "LSTM cell, step t", fontsize=10, color="#666666", va="top")
-    yc, yh, yg = 4.6, 1.2, 2.6                           # cell-state line, hidden line, gate row
-    gates = {"f": 2.4, "i": 3.8, "c": 5.0, "o": 6.6}     # x of each block (Keras' order: i, f, c, o)
+    yc, yh, yg = 4.6, 1.2, 2.6  # cell-state line, hidden line, gate row
+    gates = {"f": 2.4, "i": 3.8, "c": 5.0, "o": 6.6}  # x of each block (Keras' order: i, f, c, o)
     # the cell state: c_{t-1} → × f → + i·c̃ → c_t
     arrow(ax, [(0.0, yc), (2.18, yc)], STATE_C, lw=2.4)
     arrow(ax, [(2.62, yc), (3.58, yc)], STATE_C, lw=2.4)
@@ -119,16 +150,23 @@ def draw_unrolled(ax, tokens, n=25, keep=(0, 1, 2, 23, 24)):
     ax.text(x_prev + 0.05, 1.4, r"$h_{25}$", fontsize=12, color=STATE_H)
     box(ax, x_prev + 1.55, 1.2, 1.3, 0.8, "Dense(4)\nsoftmax", "#fee08b", fontsize=9.5)
     ax.text(x_prev + 1.55, 0.55, "4 class\nprobabilities", ha="center", va="top", fontsize=9)
-    ax.text(xs[0] - 0.6, -0.85, f"each step: the same weights; the text's token ids → Embedding → one vector "
-            f"per step; after step {n} the rest of the text is cut off", fontsize=9, color="#555555")
-    ax.text(0.0, 2.75, f"Unrolled over the {n} tokens of one text (the tutorial's example)",
-            fontsize=13, weight="bold")
+    ax.text(
+        xs[0] - 0.6,
+        -0.85,
+        f"each step: the same weights; the text's token ids → Embedding → one vector "
+        f"per step; after step {n} the rest of the text is cut off",
+        fontsize=9,
+        color="#555555",
+    )
+    ax.text(0.0, 2.75, f"Unrolled over the {n} tokens of one text (the tutorial's example)", fontsize=13, weight="bold")
     ax.axis("off")
 
 
 def main() -> Path:
-    tokens = ("united seeks further labor cuts united airlines is moving to obtain another 725 million in "
-              "labor concessions and eliminate employees' traditional pensions as it seeks").split()
+    tokens = (
+        "united seeks further labor cuts united airlines is moving to obtain another 725 million in "
+        "labor concessions and eliminate employees' traditional pensions as it seeks"
+    ).split()
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8.2), gridspec_kw={"height_ratios": [1.7, 1]})
     draw_cell(top)
     draw_unrolled(bottom, tokens)

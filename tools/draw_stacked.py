@@ -17,12 +17,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from draw_lstm_cell import INPUT, STATE_H, arrow, box  # noqa: E402  (the same arrows and boxes as 01's)
+import matplotlib.pyplot as plt
+from draw_lstm_cell import INPUT, STATE_H, arrow, box
 
 FIGURES = Path(__file__).resolve().parent.parent / "notebooks" / "figures"
 FORWARD, BACKWARD, PAD = "#d1e5f0", "#fddbc7", "#e0e0e0"
@@ -40,8 +39,16 @@ def _tokens(ax, y):
         if kind is None:
             ax.text(x, y, "…", ha="center", va="center", fontsize=14)
             continue
-        box(ax, x, y, 0.95, 0.45, f"{label}: " + ("word" if kind == "w" else "0"),
-            "white" if kind == "w" else PAD, fontsize=8.5)
+        box(
+            ax,
+            x,
+            y,
+            0.95,
+            0.45,
+            f"{label}: " + ("word" if kind == "w" else "0"),
+            "white" if kind == "w" else PAD,
+            fontsize=8.5,
+        )
     ax.text(0.75, y, "token ids\n→ Embedding", ha="right", va="center", fontsize=8, color=INPUT)
 
 
@@ -69,7 +76,7 @@ def draw_bidirectional(ax):
     _tokens(ax, 0.0)
     f_end = _row(ax, 1.2, "LSTM →", FORWARD, inputs_from=0.0, outputs_up=False)
     b_end = _row(ax, 2.3, "LSTM ←", BACKWARD, backwards=True, inputs_from=None, outputs_up=False)
-    for x, (_, kind) in zip(_xs(), COLUMNS):     # the backward LSTM reads the same vectors
+    for x, (_, kind) in zip(_xs(), COLUMNS):  # the backward LSTM reads the same vectors
         if kind is not None:
             arrow(ax, [(x + 0.3, 0.25), (x + 0.3, 2.05)], INPUT, lw=0.8)
     box(ax, 10.9, 3.7, 1.7, 0.6, "concatenate\n[h→ ; h←]: 100", "#ffffbf", fontsize=8.5)
@@ -79,8 +86,14 @@ def draw_bidirectional(ax):
     ax.text(0.5, 2.7, "h← after step 1 (it read the words last)", fontsize=8, color="#b2182b")
     box(ax, 10.9, 4.35, 1.7, 0.4, "Dense(4) softmax", "#fee08b", fontsize=8.5)
     arrow(ax, [(10.9, 4.0), (10.9, 4.15)])
-    ax.text(1.0, 4.35, "Bidirectional(LSTM(50)): two LSTMs with their own weights, one reading each way",
-            fontsize=11, weight="bold", va="center")
+    ax.text(
+        1.0,
+        4.35,
+        "Bidirectional(LSTM(50)): two LSTMs with their own weights, one reading each way",
+        fontsize=11,
+        weight="bold",
+        va="center",
+    )
     ax.axis("off")
 
 
@@ -96,16 +109,26 @@ def draw_stack(ax, units=(50, 60, 75), bidirectional=False):
         last = k == len(units)
         seq = "" if last else ", return_sequences=True"
         if bidirectional:
-            end = _row(ax, y, "→", FORWARD, inputs_from=below, outputs_up=False)   # both read the layer below;
-            start = _row(ax, y + 0.5, "←", BACKWARD, backwards=True, outputs_up=not last)   # their pair goes up
-            ax.text(10.35, y + 0.25, f"Bidirectional(LSTM({n}{seq}))\n" +
-                    (f"→ and ← per step: {2 * n}" if not last else f"final states: {2 * n}"),
-                    fontsize=8, va="center")
+            end = _row(ax, y, "→", FORWARD, inputs_from=below, outputs_up=False)  # both read the layer below;
+            start = _row(ax, y + 0.5, "←", BACKWARD, backwards=True, outputs_up=not last)  # their pair goes up
+            ax.text(
+                10.35,
+                y + 0.25,
+                f"Bidirectional(LSTM({n}{seq}))\n"
+                + (f"→ and ← per step: {2 * n}" if not last else f"final states: {2 * n}"),
+                fontsize=8,
+                va="center",
+            )
             below = y + 0.5
         else:
             end = _row(ax, y, f"LSTM {k}", FORWARD, inputs_from=below, outputs_up=not last)
-            ax.text(10.35, y, f"LSTM({n}{seq})\n" + (f"a state per step: {n}" if not last else f"final state: {n}"),
-                    fontsize=8, va="center")
+            ax.text(
+                10.35,
+                y,
+                f"LSTM({n}{seq})\n" + (f"a state per step: {n}" if not last else f"final state: {n}"),
+                fontsize=8,
+                va="center",
+            )
             below = y
     box(ax, 11.2, top + 0.35, 1.6, 0.4, "Dense(4) softmax", "#fee08b", fontsize=8.5)
     if bidirectional:
@@ -113,18 +136,28 @@ def draw_stack(ax, units=(50, 60, 75), bidirectional=False):
         arrow(ax, [start, (0.25, start[1]), (0.25, top + 0.15), (10.4, top + 0.15)], "#b2182b", lw=2.0)
     else:
         arrow(ax, [end, (9.95, end[1]), (9.95, top + 0.35), (10.4, top + 0.35)], STATE_H, lw=2.0)
-    title = ("Three stacked bidirectional LSTM layers" if bidirectional else "Three stacked LSTM layers")
-    ax.text(0.0, top + 0.75, title + ": each lower layer hands on a state at every step; the top one only its final"
-            + (" states" if bidirectional else " state"), fontsize=10.5, weight="bold", va="center")
+    title = "Three stacked bidirectional LSTM layers" if bidirectional else "Three stacked LSTM layers"
+    ax.text(
+        0.0,
+        top + 0.75,
+        title
+        + ": each lower layer hands on a state at every step; the top one only its final"
+        + (" states" if bidirectional else " state"),
+        fontsize=10.5,
+        weight="bold",
+        va="center",
+    )
     ax.axis("off")
 
 
 def main() -> list[Path]:
     FIGURES.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, draw, size in (("bidirectional_lstm", draw_bidirectional, (11, 4.2)),
-                             ("stacked_lstm", lambda ax: draw_stack(ax), (11, 4.6)),
-                             ("stacked_bidirectional_lstm", lambda ax: draw_stack(ax, bidirectional=True), (11, 5.6))):
+    for name, draw, size in (
+        ("bidirectional_lstm", draw_bidirectional, (11, 4.2)),
+        ("stacked_lstm", lambda ax: draw_stack(ax), (11, 4.6)),
+        ("stacked_bidirectional_lstm", lambda ax: draw_stack(ax, bidirectional=True), (11, 5.6)),
+    ):
         fig, ax = plt.subplots(figsize=size)
         draw(ax)
         fig.tight_layout()

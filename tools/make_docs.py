@@ -55,10 +55,16 @@ RESULTS_BEGIN, RESULTS_END = "<!-- results:begin -->", "<!-- results:end -->"
 COST_BEGIN, COST_END = "<!-- cost:begin -->", "<!-- cost:end -->"
 MEASURED = {
     "venv": ("2.6 GB", "`du -sh .venv` after `./setup.sh`, CPU set-up, Linux, 2026-12-06"),
-    "quick": (18.9, "`./run_all.sh --quick --synthetic` on a learner's `.venv`, 2026-12-06, on a 2-core CPU "
-                    "shared with five other jobs (load 6 to 10), so an upper bound"),
-    "full": (30.7, "2026-12-06, on the generated corpus of full size, `benchmarks/bench_additions.py`, "
-                   "whose results benchmarks/README.md gives"),
+    "quick": (
+        18.9,
+        "`./run_all.sh --quick --synthetic` on a learner's `.venv`, 2026-12-06, on a 2-core CPU "
+        "shared with five other jobs (load 6 to 10), so an upper bound",
+    ),
+    "full": (
+        30.7,
+        "2026-12-06, on the generated corpus of full size, `benchmarks/bench_additions.py`, "
+        "whose results benchmarks/README.md gives",
+    ),
 }
 """What a run costs beyond the copies' own run: the learner's install, the whole series at the quick
 values and at the tutorial's settings (minutes on a 2-core CPU without GPU; docs/results.md)."""
@@ -76,9 +82,11 @@ MAX_WIDTH = 900
 BIG_HTML = 200_000
 """An HTML output larger than this (LIME's interactive view: its 1.2 MB JavaScript bundle, which
 GitHub's viewer does not run anyway) is replaced by a short note in the copy."""
-BIG_HTML_NOTE = ("<p><i>LIME's interactive view is left out of this copy (1.2 MB of JavaScript that "
-                 "notebook viewers do not run): run the notebook to see it. The chart after it shows "
-                 "the same word weights.</i></p>")
+BIG_HTML_NOTE = (
+    "<p><i>LIME's interactive view is left out of this copy (1.2 MB of JavaScript that "
+    "notebook viewers do not run): run the notebook to see it. The chart after it shows "
+    "the same word weights.</i></p>"
+)
 
 
 def compress_png(data: str) -> str:
@@ -97,8 +105,13 @@ def compress_png(data: str) -> str:
 
 def sanitizer(run_dir: Path):
     """A function that rewrites one output text: no absolute path of this machine, no host name."""
-    pairs = [(str(run_dir.resolve()), "runs/docs"), (str(run_dir), "runs/docs"),
-             (str(REPO) + "/", ""), (str(REPO), "."), (str(Path.home()), "~")]
+    pairs = [
+        (str(run_dir.resolve()), "runs/docs"),
+        (str(run_dir), "runs/docs"),
+        (str(REPO) + "/", ""),
+        (str(REPO), "."),
+        (str(Path.home()), "~"),
+    ]
     host = socket.gethostname()
     tmp = re.compile(r"(/tmp|/var/folders)/\S+")
 
@@ -137,8 +150,11 @@ def clean_notebook(nb, clean) -> None:
 def _outputs(nb, cell_id: str) -> str:
     for cell in nb.cells:
         if cell.get("id") == cell_id:
-            return "".join(o.get("text", "") if isinstance(o.get("text", ""), str) else "".join(o["text"])
-                           for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+            return "".join(
+                o.get("text", "") if isinstance(o.get("text", ""), str) else "".join(o["text"])
+                for o in cell.get("outputs", [])
+                if o.get("output_type") == "stream"
+            )
     return ""
 
 
@@ -146,7 +162,7 @@ def copy_figures(folder: Path) -> dict:
     """The run's figures, read from the executed copies' outputs: each approach's test accuracy
     (its ``evaluate`` cell) and notebook 01's two baselines; the run's settings from the banner."""
     figures = {"approaches": {}, "baselines": {}, "banner": "", "minutes": {}}
-    for path in list_notebooks(folder):   # papermill records each notebook's time
+    for path in list_notebooks(folder):  # papermill records each notebook's time
         duration = nbformat.read(path, as_version=4).metadata.get("papermill", {}).get("duration")
         if duration:
             figures["minutes"][path.stem[:2]] = duration / 60
@@ -173,8 +189,10 @@ def results_block(folder: Path) -> str:
     figures = copy_figures(folder)
     made = re.search(r"<!-- made: (.*?) -->", figures["banner"])
     rows = []
-    labels = {"tfidf": "TF-IDF + logistic regression (notebook 01, word order ignored)",
-              "bag_of_words": "neural bag of words (notebook 01, word order ignored)"}
+    labels = {
+        "tfidf": "TF-IDF + logistic regression (notebook 01, word order ignored)",
+        "bag_of_words": "neural bag of words (notebook 01, word order ignored)",
+    }
     minutes = figures["minutes"]
 
     def took(number: str) -> str:
@@ -185,19 +203,23 @@ def results_block(folder: Path) -> str:
             rows.append(f"| baseline | {label} | {figures['baselines'][key]:.2%} | — | in 01 |")
     for name, (number, label) in APPROACH_NAMES.items():
         if number in figures["approaches"]:
-            rows.append(f"| {number} | {label} | {figures['approaches'][number]:.2%} | {PUBLISHED[number]} "
-                        f"| {took(f'{number:02d}')} |")
+            rows.append(
+                f"| {number} | {label} | {figures['approaches'][number]:.2%} | {PUBLISHED[number]} "
+                f"| {took(f'{number:02d}')} |"
+            )
     others = ", ".join(f"{n} {took(n)}" for n in ("00", "06", "07") if n in minutes)
-    return "\n".join([
-        f"The executed copies' run ({made.group(1) if made else 'see the copies banners'}). Chance is 25%; "
-        "the published column trained on all 120,000 texts, so the two do not compare, and one seed at "
-        "this scale does not rank the approaches.",
-        "",
-        "| # | model | test accuracy, this run | published (full data) | minutes, this run |",
-        "|---|---|---|---|---|",
-        *rows,
-        *([f"\nMinutes of the other notebooks in this run: {others}."] if others else []),
-    ])
+    return "\n".join(
+        [
+            f"The executed copies' run ({made.group(1) if made else 'see the copies banners'}). Chance is 25%; "
+            "the published column trained on all 120,000 texts, so the two do not compare, and one seed at "
+            "this scale does not rank the approaches.",
+            "",
+            "| # | model | test accuracy, this run | published (full data) | minutes, this run |",
+            "|---|---|---|---|---|",
+            *rows,
+            *([f"\nMinutes of the other notebooks in this run: {others}."] if others else []),
+        ]
+    )
 
 
 def copies_run(folder: Path) -> dict:
@@ -206,10 +228,15 @@ def copies_run(folder: Path) -> dict:
     made = re.search(r"<!-- made: (.*?) -->", copy_figures(folder)["banner"])
     text = made.group(1) if made else ""
     found = {}
-    for key, pattern in (("n_train", r"([\d,]+) texts to train"), ("n_val", r"([\d,]+) more as the validation"),
-                         ("n_test", r"([\d,]+) to test"), ("batch_size", r"batch_size (\d+)"),
-                         ("epochs", r"epochs (\d+)"), ("minutes", r"the whole series (\d+) minutes"),
-                         ("date", r"made (\d{4}-\d{2}-\d{2})")):
+    for key, pattern in (
+        ("n_train", r"([\d,]+) texts to train"),
+        ("n_val", r"([\d,]+) more as the validation"),
+        ("n_test", r"([\d,]+) to test"),
+        ("batch_size", r"batch_size (\d+)"),
+        ("epochs", r"epochs (\d+)"),
+        ("minutes", r"the whole series (\d+) minutes"),
+        ("date", r"made (\d{4}-\d{2}-\d{2})"),
+    ):
         hit = re.search(pattern, text)
         if hit:
             found[key] = hit.group(1) if key == "date" else int(hit.group(1).replace(",", ""))
@@ -224,15 +251,19 @@ def cost_block(folder: Path) -> str:
     venv, venv_how = MEASURED["venv"]
     quick, quick_how = MEASURED["quick"]
     full, full_how = MEASURED["full"]
-    lines = [f"- **Download**: AG News once, about 30 MB; the packages the first time `./setup.sh` runs. "
-             f"**Disk**: `.venv` takes {venv} ({venv_how})."]
+    lines = [
+        f"- **Download**: AG News once, about 30 MB; the packages the first time `./setup.sh` runs. "
+        f"**Disk**: `.venv` takes {venv} ({venv_how})."
+    ]
     minutes = []
     if quick is not None:
         minutes.append(f"at the quick values, {quick} minutes ({quick_how})")
     if run.get("minutes"):
-        minutes.append(f"at the executed copies' small scale ({run['n_train']:,} texts to train, {run['n_val']:,} "
-                       f"to validate, {run['n_test']:,} to test; batch {run['batch_size']}, {run['epochs']} epochs), "
-                       f"{run['minutes']} minutes (their run, {run['date']})")
+        minutes.append(
+            f"at the executed copies' small scale ({run['n_train']:,} texts to train, {run['n_val']:,} "
+            f"to validate, {run['n_test']:,} to test; batch {run['batch_size']}, {run['epochs']} epochs), "
+            f"{run['minutes']} minutes (their run, {run['date']})"
+        )
     minutes.append(f"at the tutorial's settings on 120,000 texts to train, {full} minutes ({full_how})")
     lines.append("- **Time**, the whole series 00–07 on a 2-core CPU without GPU: " + "; ".join(minutes) + ".")
     return "\n".join(lines)
@@ -256,15 +287,21 @@ def read_block(path: Path, begin: str = RESULTS_BEGIN, end: str = RESULTS_END) -
 def banner(name: str, metrics: dict, args, today: str, minutes: float | None) -> str:
     sizes = ""
     if metrics:
-        sizes = (f"{metrics['n_train']:,} texts to train, {metrics['n_val']:,} more as the validation slice, "
-                 f"{metrics['n_test']:,} to test")
+        sizes = (
+            f"{metrics['n_train']:,} texts to train, {metrics['n_val']:,} more as the validation slice, "
+            f"{metrics['n_test']:,} to test"
+        )
     took = f", the whole series {minutes:.0f} minutes on a {os.cpu_count()}-core CPU without GPU" if minutes else ""
-    made = (f"made {today} by tools/make_docs.py: AG News' real test split (data_source ag_news_test_split)"
-            f"{', ' + sizes if sizes else ''}; batch_size {args.batch_size}, epochs {args.epochs}, seed 0, "
-            f"every other parameter at the notebook's default{took}")
-    return (f"<!-- made: {made} -->\n"
-            f"> **Executed copy** of `notebooks/{name}.ipynb`, {made}. The figures below are this run's: "
-            "small-scale, real news, not the tutorial's full data ([docs/README.md](../README.md)).")
+    made = (
+        f"made {today} by tools/make_docs.py: AG News' real test split (data_source ag_news_test_split)"
+        f"{', ' + sizes if sizes else ''}; batch_size {args.batch_size}, epochs {args.epochs}, seed 0, "
+        f"every other parameter at the notebook's default{took}"
+    )
+    return (
+        f"<!-- made: {made} -->\n"
+        f"> **Executed copy** of `notebooks/{name}.ipynb`, {made}. The figures below are this run's: "
+        "small-scale, real news, not the tutorial's full data ([docs/README.md](../README.md))."
+    )
 
 
 def main(argv=None) -> int:
@@ -273,20 +310,37 @@ def main(argv=None) -> int:
     ap.add_argument("--batch-size", type=int, default=SHOWCASE["batch_size"])
     ap.add_argument("--reuse", action="store_true", help="copy the last run in runs/docs without running")
     ap.add_argument("--took", type=float, help="with --reuse: the run's minutes, for docs/README.md")
-    ap.add_argument("--only", metavar="NN[,NN...]",
-                    help="run and copy only these notebooks (into runs/docs, beside the last whole run)")
+    ap.add_argument(
+        "--only",
+        metavar="NN[,NN...]",
+        help="run and copy only these notebooks (into runs/docs, beside the last whole run)",
+    )
     args = ap.parse_args(argv)
     if not (os.environ.get("AG_NEWS_DIR") and Path(os.environ["AG_NEWS_DIR"], "test.csv").is_file()):
-        sys.exit("make_docs.py: set AG_NEWS_DIR to the folder holding AG News's test.csv "
-                 "(where to get it: docs/running.md, 'The data')")
+        sys.exit(
+            "make_docs.py: set AG_NEWS_DIR to the folder holding AG News's test.csv "
+            "(where to get it: docs/running.md, 'The data')"
+        )
     run_dir = REPO / "runs" / "docs"
     start = time.monotonic()
     if not args.reuse:
         if not args.only:
             shutil.rmtree(run_dir, ignore_errors=True)
-        cmd = [str(REPO / "run_all.sh"), "-p", "data_source", "ag_news_test_split",
-               "-p", "batch_size", str(args.batch_size), "-p", "epochs", str(args.epochs),
-               "--out", str(run_dir), *(["--only", args.only] if args.only else [])]
+        cmd = [
+            str(REPO / "run_all.sh"),
+            "-p",
+            "data_source",
+            "ag_news_test_split",
+            "-p",
+            "batch_size",
+            str(args.batch_size),
+            "-p",
+            "epochs",
+            str(args.epochs),
+            "--out",
+            str(run_dir),
+            *(["--only", args.only] if args.only else []),
+        ]
         subprocess.run(cmd, cwd=REPO, check=True)
     seconds = time.monotonic() - start
     clean = sanitizer(run_dir)
@@ -301,9 +355,11 @@ def main(argv=None) -> int:
     minutes = series_minutes if wanted else args.took or (None if args.reuse else seconds / 60)
     first = sorted((run_dir / "metrics").glob("0[1-5]_*.json"))
     metrics = json.loads(first[0].read_text()) if first else {}
-    setting = (f"data_source ag_news_test_split (AG News's real test split: {metrics.get('n_train', 0):,} texts to "
-               f"train, {metrics.get('n_val', 0):,} more as the validation slice, {metrics.get('n_test', 0):,} to test), "
-               f"batch_size {args.batch_size}, epochs {args.epochs}, every other parameter at the notebook's default")
+    setting = (
+        f"data_source ag_news_test_split (AG News's real test split: {metrics.get('n_train', 0):,} texts to "
+        f"train, {metrics.get('n_val', 0):,} more as the validation slice, {metrics.get('n_test', 0):,} to test), "
+        f"batch_size {args.batch_size}, epochs {args.epochs}, every other parameter at the notebook's default"
+    )
     for src in sorted(list_notebooks(run_dir / "notebooks")):  # by name, as the table lists them
         if wanted and src.stem[:2] not in wanted:
             continue
@@ -318,11 +374,16 @@ def main(argv=None) -> int:
         write_block(path, block)
         write_block(path, cost, COST_BEGIN, COST_END)
     if wanted:
-        print(f"make_docs.py: {', '.join(names)} copied again into {target.relative_to(REPO)}; run took {seconds:.0f} s")
+        print(
+            f"make_docs.py: {', '.join(names)} copied again into {target.relative_to(REPO)}; run took {seconds:.0f} s"
+        )
         return 0
     rows = "\n".join(f"| [{n[:-6]}](notebooks/{n}) | {(target / n).stat().st_size / 1e6:.1f} MB |" for n in names)
-    took = (f" The run took {args.took or seconds / 60:.1f} minutes on a {os.cpu_count()}-core CPU without GPU, shared with other jobs."
-            if args.took or not args.reuse else "")
+    took = (
+        f" The run took {args.took or seconds / 60:.1f} minutes on a {os.cpu_count()}-core CPU without GPU, shared with other jobs."
+        if args.took or not args.reuse
+        else ""
+    )
     (DOCS / "README.md").write_text(f"""# Executed notebooks: look without running
 
 These are the series' notebooks with their outputs (tables, figures, training logs, LIME's

@@ -76,9 +76,12 @@ def pyproject_text(text: str, url: str | None) -> str:
     if not sep:
         raise SystemExit("set_repository.py: pyproject.toml has no [project.urls] table")
     end = re.search(r"^\[", rest, flags=re.MULTILINE)
-    body, tail = (rest[:end.start()], rest[end.start():]) if end else (rest, "")
-    lines = [line for line in body.splitlines() if line.strip()
-             and not line.startswith("#") and not line.startswith("Repository")]
+    body, tail = (rest[: end.start()], rest[end.start() :]) if end else (rest, "")
+    lines = [
+        line
+        for line in body.splitlines()
+        if line.strip() and not line.startswith("#") and not line.startswith("Repository")
+    ]
     lines = [URL_COMMENT, *lines, *([f'Repository = "{url}"'] if url else [])]
     return f"{head}{sep}" + "\n".join(lines) + "\n\n" + tail
 
@@ -93,7 +96,7 @@ def _between(text: str, begin: str, end: str, new: str) -> str:
     if begin not in text or end not in text:
         raise SystemExit(f"set_repository.py: README.md lacks the lines {begin} and {end}")
     head, rest = text.split(begin, 1)
-    indent = head[head.rfind("\n") + 1:]
+    indent = head[head.rfind("\n") + 1 :]
     tail = rest.split(end, 1)[1]
     body = "\n".join(indent + line if line else line for line in new.split("\n"))
     return f"{head}{begin}\n{body}\n{indent}{end}{tail}"
@@ -107,8 +110,10 @@ def readme_text(text: str, url: str | None, names: list[str]) -> str:
         cells = [c.strip() for c in row.strip().strip("|").split("|")]
         if len(cells) >= 2 and cells[0].startswith("`"):
             taught[cells[0].strip("`")] = cells[1]
-    rows = ["| notebook | what it teaches | read |" + (" Colab |" if url else ""),
-            "|---|---|---|" + ("---|" if url else "")]
+    rows = [
+        "| notebook | what it teaches | read |" + (" Colab |" if url else ""),
+        "|---|---|---|" + ("---|" if url else ""),
+    ]
     for name in names:
         row = f"| `{name}` | {taught.get(name, '')} | [read](docs/notebooks/{name}.ipynb) |"
         rows.append(row + (f" {colab_link(url, name)} |" if url else ""))
@@ -147,8 +152,10 @@ def places(root: Path, url: str | None) -> tuple[dict[Path, str], list[str]]:
         cell = next((c for c in nb.cells if c.get("id") == "kernel-check"), None)
         source = notebook_source(cell.source, url) if cell is not None else None
         if source is None:
-            unfit.append(f"{path.relative_to(root)}: its kernel-check cell lacks the line {COLAB_IF} followed by "
-                         "the Colab line this command writes (see the series' first cell in CONTRIBUTING.md)")
+            unfit.append(
+                f"{path.relative_to(root)}: its kernel-check cell lacks the line {COLAB_IF} followed by "
+                "the Colab line this command writes (see the series' first cell in CONTRIBUTING.md)"
+            )
         elif source != cell.source:
             cell.source = source
             wanted[path] = nbformat.writes(nb) + "\n"
@@ -159,8 +166,11 @@ def check(root: Path = REPO) -> list[str]:
     """The places that differ from pyproject.toml's address (empty: all agree)."""
     url = read_address(root)
     wanted, unfit = places(root, url)
-    return unfit + [f"{path.relative_to(root)} does not match pyproject.toml's address ({url or 'unset'})"
-                    for path, text in wanted.items() if path.read_text() != text]
+    return unfit + [
+        f"{path.relative_to(root)} does not match pyproject.toml's address ({url or 'unset'})"
+        for path, text in wanted.items()
+        if path.read_text() != text
+    ]
 
 
 def set_address(url: str | None, root: Path = REPO) -> list[Path]:
@@ -189,11 +199,15 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(f"set_repository.py: {problem}", file=sys.stderr)
         if problems:
-            print("set_repository.py: run tools/set_repository.py with the address (or --unset) to write it everywhere",
-                  file=sys.stderr)
+            print(
+                "set_repository.py: run tools/set_repository.py with the address (or --unset) to write it everywhere",
+                file=sys.stderr,
+            )
         return 1 if problems else 0
     changed = set_address(None if args.unset else args.url.rstrip("/").removesuffix(".git"), args.root)
-    print(f"set_repository.py: {len(changed)} files changed" + "".join(f"\n  {p.relative_to(args.root)}" for p in changed))
+    print(
+        f"set_repository.py: {len(changed)} files changed" + "".join(f"\n  {p.relative_to(args.root)}" for p in changed)
+    )
     return 0
 
 
