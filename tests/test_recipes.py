@@ -207,7 +207,9 @@ def test_train_recipe_records_every_fit_in_the_progress_file(corpus, tmp_path):
     ]
     epochs_run = [len(history["loss"]) for history, _, _ in fits]
     assert epochs_run[0] == 3
-    assert [(r["fit"], r["epoch"]) for r in lines] == [(k, e) for k, n in enumerate(epochs_run) for e in range(1, n + 1)]
+    assert [(r["fit"], r["epoch"]) for r in lines] == [
+        (k, e) for k, n in enumerate(epochs_run) for e in range(1, n + 1)
+    ]
     assert all(r["epochs"] == 3 and "val_accuracy" in r for r in lines)
     assert fits[1][2].shape == (40, 4)
 
