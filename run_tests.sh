@@ -36,7 +36,8 @@ if [ -z "${AG_NEWS_DIR:-}" ] && [ -f ../shared/data/ag_news/test.csv ]; then
   export AG_NEWS_DIR="$(cd ../shared/data/ag_news && pwd)"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
-# Two processes, each taking whole test files (pytest-xdist's --dist loadfile): the tests that share a
-# module-scoped fixture (the quick series, JupyterLab and Chromium, a Dask cluster) sit in one file, so
-# that fixture is built once. ./run_tests.sh -n 0 runs everything in one.
-exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"
+# Two processes (pytest-xdist's --dist loadgroup): a test file whose tests share a module-scoped fixture
+# (the quick series, JupyterLab and Chromium, a Dask cluster) marks itself with an xdist_group, so one
+# process runs it and builds that fixture once; every other test goes to whichever process is free.
+# ./run_tests.sh -n 0 runs everything in one.
+exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

@@ -23,6 +23,9 @@ import nbformat
 import pytest
 from browser_support import INSTALL_HINT, JupyterLab, Learner, find_chromium
 
+# its tests share a module-scoped fixture: one process runs them all (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_browser")
+
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 LEARNER_NOTEBOOKS = ("00_prepare_data", "01_lstm_25_tokens", "06_results_summary")

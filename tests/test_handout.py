@@ -8,6 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+# its tests share a module-scoped fixture: one process runs them all (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_handout")
+
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

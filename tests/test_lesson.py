@@ -15,6 +15,9 @@ from notebook_code import cell_source, notebook_path, run_cells
 import helpers
 from helpers.params import notebook_defaults
 
+# its tests share a module-scoped fixture: one process runs them all (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_lesson")
+
 NB = "01_lstm_25_tokens"
 
 

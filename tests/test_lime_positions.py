@@ -17,6 +17,9 @@ import pytest
 
 import helpers
 
+# its tests share a module-scoped fixture: one process runs them all (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_lime_positions")
+
 REPO = Path(__file__).resolve().parent.parent
 CELLS = {c.id: c.source for c in nbformat.read(REPO / "notebooks" / "01_lstm_25_tokens.ipynb", as_version=4).cells}
 

@@ -14,7 +14,7 @@ from notebook_code import TRAIN_CELLS, train_approach
 import helpers
 from helpers import data as D
 
-pytestmark = [requires_real_data, pytest.mark.realdata]
+pytestmark = [requires_real_data, pytest.mark.realdata, pytest.mark.xdist_group("test_realdata")]
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,9 @@ from notebook_code import run_cells
 import helpers
 from helpers import recipes as R
 
+# its tests share a module-scoped fixture: one process runs them all (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_recipes")
+
 Y_TEST = np.array([0, 1, 2, 3] * 25)
 
 

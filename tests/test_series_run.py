@@ -27,6 +27,9 @@ FIT = """\
 import numpy as np
 from helpers.progress import ProgressLog
 from helpers.tfsetup import keras
+
+# its tests share a module-scoped fixture: one process runs them all (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_series_run")
 keras.utils.set_random_seed(0)
 x = np.random.rand(96, 4).astype("float32")
 y = (x[:, 0] > 0.5).astype("int64")

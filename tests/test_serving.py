@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import child_env
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_serving")]
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from conftest import child_env
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_sweep_cluster")]
 
 BIN = Path(sys.executable).parent
 SETTINGS = {"data_source": "synthetic", "train_size": 300, "test_size": 100, "epochs": 1, "lime_samples": 20, "seed": 3}

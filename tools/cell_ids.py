@@ -4,7 +4,7 @@
     .venv/bin/python tools/cell_ids.py --check notebooks/*.ipynb     # list them, change nothing
 
 A new cell made in JupyterLab gets a random id (a UUID such as "3f2a9c1e-7b4d-4e8a-9c2f-...",
-or 8 hex digits from nbformat). The project names every cell (tests/test_notebook_consistency.py:
+or 8 hex digits from nbformat). The project names every cell (tests/test_cell_ids.py:
 ids are names, and a notebook's own cells start with "own-"), so this command renames each
 randomly named cell after its first words: "own-" + up to four words of its first line, plus
 "-md" for a markdown cell (e.g. "own-the-forget-gate-md"), made unique with "-2", "-3", ...

@@ -5,7 +5,7 @@
 
 It writes notebooks/figures/lstm_cell.png; notebook 01 shows that image (as an attachment of its
 markdown cell, so executed copies in a run folder carry it too: paste the new file into the cell
-in JupyterLab, and tests/test_notebook_consistency.py checks that the two are the same file).
+in JupyterLab, and tests/test_teaching_facts.py checks that the two are the same file).
 """
 
 from __future__ import annotations

@@ -62,8 +62,8 @@ MEASURED = {
     ),
     "full": (
         30.7,
-        "2026-12-06, on the generated corpus of full size, `benchmarks/bench_additions.py`, "
-        "whose results benchmarks/README.md gives",
+        "on the generated corpus of full size with `benchmarks/bench_additions.py` (benchmarks/README.md), "
+        "measured on the series as it was before 02-05 were cut to their one idea; not yet measured again",
     ),
 }
 """What a run costs beyond the copies' own run: the learner's install, the whole series at the quick
