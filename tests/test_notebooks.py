@@ -37,12 +37,12 @@ if "google\.colab" in sys\.modules and not os\.path\.exists\("\.\./pyproject\.to
     %cd lstm-agnews/notebooks
 sys\.path\.insert\(0, os\.path\.abspath\("\.\."\)\)  # the project's helpers, importable at once
 import helpers
-
-# its tests share a module-scoped fixture: one process runs them all (--dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_notebooks")
 \n?helpers\.check_kernel\(\)  # stops here, naming the versions, if this kernel cannot run the series""")
 """Every notebook's first code cell, as it is while no repository address is set or once
 tools/set_repository.py has set one."""
+
+# its tests share a module-scoped fixture: one process runs them all (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_notebooks")
 
 
 def _tags(cell) -> list:

@@ -23,13 +23,13 @@ PNG = base64.b64decode(  # a 1x1 PNG
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
 
+# its tests share a module-scoped fixture: one process runs them all (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_series_run")
+
 FIT = """\
 import numpy as np
 from helpers.progress import ProgressLog
 from helpers.tfsetup import keras
-
-# its tests share a module-scoped fixture: one process runs them all (--dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_series_run")
 keras.utils.set_random_seed(0)
 x = np.random.rand(96, 4).astype("float32")
 y = (x[:, 0] > 0.5).astype("int64")
