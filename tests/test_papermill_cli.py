@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import child_env
-from test_setup import copy_repo
+from install_support import copy_repo
 
 TINY = ["-p", "data_source", "synthetic", "-p", "train_size", "200", "-p", "test_size", "40"]
 
