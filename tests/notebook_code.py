@@ -117,3 +117,14 @@ def train_approach(
         test_labels=data.test_labels,
         class_names=list(data.class_names),
     )
+
+
+def weight_count(vocab_size, embed_len, lstm_units, bidirectional, num_classes=4) -> int:
+    """The textbook count: an LSTM with ``u`` units reading ``d`` numbers has ``4·u·(d + u + 1)``
+    weights (4 gates: input weights, recurrent weights, a bias)."""
+    k = 2 if bidirectional else 1
+    total, d = vocab_size * embed_len, embed_len
+    for u in lstm_units:
+        total += k * 4 * u * (d + u + 1)
+        d = k * u
+    return total + (d + 1) * num_classes

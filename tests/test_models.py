@@ -5,24 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from notebook_code import code_cell_ids, notebook_path, run_cells, statement
+from notebook_code import code_cell_ids, notebook_path, run_cells, statement, weight_count
 
 import helpers
 from helpers.params import notebook_defaults
 from helpers.tfsetup import keras, tf
 
 VOCAB = 1000
-
-
-def weight_count(vocab_size, embed_len, lstm_units, bidirectional, num_classes=4) -> int:
-    """The textbook count: an LSTM with ``u`` units reading ``d`` numbers has ``4·u·(d + u + 1)``
-    weights (4 gates: input weights, recurrent weights, a bias)."""
-    k = 2 if bidirectional else 1
-    total, d = vocab_size * embed_len, embed_len
-    for u in lstm_units:
-        total += k * 4 * u * (d + u + 1)
-        d = k * u
-    return total + (d + 1) * num_classes
 
 
 def test_weight_count_by_hand():

@@ -307,7 +307,7 @@ def test_approach_outputs(series_run, approach):
     assert sum(cm[i][i] for i in range(4)) == round(m["test_accuracy"] * quick["test_size"])
 
     # The notebook's own network is the approach's: the layer stack and the weight count.
-    from test_models import weight_count
+    from notebook_code import weight_count
 
     wrap = "Bidirectional(LSTM)" if approach.bidirectional else "LSTM"
     assert m["layers"] == ["Embedding", *[wrap] * len(approach.lstm_units), "Dense"]

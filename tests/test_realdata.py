@@ -97,9 +97,8 @@ def test_lime_on_the_tutorials_example(real_run, real_test, tmp_path):
     import re
 
     from lime.lime_text import LimeTextExplainer
-    from test_lime_positions import _split_function
 
-    split_like_vectorizer = _split_function()
+    split_like_vectorizer = helpers.split_like_vectorizer  # notebook 01's, as tests/test_lesson.py proves
     _, ns = real_run
     texts, labels = real_test
     text, true_label = texts[5158], int(labels[5158])
