@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from exercise_harness import REPO, check_and_run, check_texts, kernel, run_solutions, solution_cells  # noqa: F401 (fixture)
+from exercise_harness import REPO, check_and_run, check_texts, exercises_cell, kernel, run_solutions, solution_cells  # noqa: F401 (fixture)
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -16,6 +16,20 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_exercises_have_hints_and_solutions_that_run(path, kernel, tmp_path):
     check_and_run(path, kernel, tmp_path)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_exercise_fits_the_notebook_as_it_stands(path, tmp_path):
+    """The text, the metadata and every solution's edits, without running them: a cell rewritten
+    (say, by the formatter) that an edit no longer matches fails here in a second."""
+    nb = nbformat.read(path, as_version=4)
+    problems = check_texts(nb, path.stem)
+    for number, entry in enumerate(exercises_cell(nb, path.stem).metadata["exercises"], start=1):
+        try:
+            solution_cells(nb, entry, tmp_path)
+        except AssertionError as e:
+            problems.append(f"exercise {number} ({entry['title']!r}): {e}")
+    assert not problems, "\n".join(problems)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -122,3 +122,16 @@ def test_only_one_copy_is_made_again(tmp_path, monkeypatch):
     for path in (root / "README.md", root / "docs" / "results.md"):
         assert make_docs.read_block(path) == make_docs.results_block(COPIES)
         assert make_docs.read_block(path, make_docs.COST_BEGIN, make_docs.COST_END) == make_docs.cost_block(COPIES)
+
+
+def test_the_table_shows_the_spread_between_seeds_that_06s_copy_shows():
+    """06's copy compares the approaches with their spread over the copies' seed sweep (at least
+    three seeds each), and the table carries that spread beside each one-seed figure."""
+    spread = make_docs.spread_figures(COPIES)
+    assert sorted(spread) == sorted(make_docs.APPROACH_NAMES)
+    block = make_docs.read_block(REPO / "README.md")
+    for name, v in spread.items():
+        assert v["n"] >= 3 and v["min"] <= v["mean"] <= v["max"], (name, v)
+        number = make_docs.APPROACH_NAMES[name][0]
+        (row,) = [line for line in block.splitlines() if line.startswith(f"| {number} |")]
+        assert f"{v['mean']:.1%} ({v['min']:.1%}–{v['max']:.1%}" in row, row

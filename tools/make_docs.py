@@ -5,7 +5,9 @@
 
 Runs the whole series (00-07) with ./run_all.sh on the real AG News test split
 (data_source ag_news_test_split: 80% of its 7,600 texts to train, 20% to test) into
-runs/docs/ (git-ignored), then copies the executed notebooks into docs/notebooks/. With --only,
+runs/docs/ (git-ignored), after a seed sweep of 01-05 at the same settings into runs/docs_sweep/
+(:func:`seed_sweep`, on the embedded Dask cluster: the test set-up or ``./setup.sh --sweeps``)
+whose spread 06's copy shows, then copies the executed notebooks into docs/notebooks/. With --only,
 it runs only those notebooks, into the same runs/docs/ (so 06 and 07 find the metrics of the last
 whole run beside them), and replaces only their copies. Each copy gets:
 images re-encoded smaller with Pillow (downscaled to at most 900 px wide, 256 colours),
@@ -158,6 +160,27 @@ def _outputs(nb, cell_id: str) -> str:
     return ""
 
 
+def spread_figures(folder: Path) -> dict:
+    """The spread between seeds that 06's copy shows (its ``own-seed-spread`` table, pandas' HTML):
+    ``{notebook name: {column: number}}`` with the columns mean, min, max and n; empty without it."""
+    path = folder / "06_results_summary.ipynb"
+    if not path.is_file():
+        return {}
+    (cell,) = [c for c in nbformat.read(path, as_version=4).cells if c.get("id") == "own-seed-spread"]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in cell.get("outputs", []))
+    head = re.search(r"<thead>(.*?)</thead>", html, flags=re.DOTALL)
+    if not head:
+        return {}
+    columns = re.findall(r"<th>([^<]*)</th>", head.group(1).split("</tr>")[0])[1:]  # after the index's
+    spread = {}
+    for name in APPROACH_NAMES:
+        row = re.search(rf"<th>{name}</th>((?:\s*<td>[^<]*</td>)+)", html)
+        if row:
+            values = dict(zip(columns, re.findall(r"<td>([^<]*)</td>", row.group(1))))
+            spread[name] = {k: float(values[k]) for k in ("mean", "min", "max", "n")}
+    return spread
+
+
 def copy_figures(folder: Path) -> dict:
     """The run's figures, read from the executed copies' outputs: each approach's test accuracy
     (its ``evaluate`` cell) and notebook 01's two baselines; the run's settings from the banner."""
@@ -187,6 +210,7 @@ def results_block(folder: Path) -> str:
     """The results table (Markdown) read from the executed copies in ``folder``: what README.md
     and docs/results.md show between RESULTS_BEGIN and RESULTS_END."""
     figures = copy_figures(folder)
+    spread = spread_figures(folder)
     made = re.search(r"<!-- made: (.*?) -->", figures["banner"])
     rows = []
     labels = {
@@ -198,24 +222,41 @@ def results_block(folder: Path) -> str:
     def took(number: str) -> str:
         return f"{minutes[number]:.1f}" if number in minutes else "—"
 
+    def between_seeds(name: str) -> str:
+        if name not in spread:
+            return "—"
+        v = spread[name]
+        return f"{v['mean']:.1%} ({v['min']:.1%}–{v['max']:.1%}, {int(v['n'])} seeds)"
+
     for key, label in labels.items():
         if key in figures["baselines"]:
-            rows.append(f"| baseline | {label} | {figures['baselines'][key]:.2%} | — | in 01 |")
+            rows.append(
+                f"| baseline | {label} | {figures['baselines'][key]:.2%} |{' — |' if spread else ''} — | in 01 |"
+            )
     for name, (number, label) in APPROACH_NAMES.items():
         if number in figures["approaches"]:
             rows.append(
-                f"| {number} | {label} | {figures['approaches'][number]:.2%} | {PUBLISHED[number]} "
-                f"| {took(f'{number:02d}')} |"
+                f"| {number} | {label} | {figures['approaches'][number]:.2%} |"
+                + (f" {between_seeds(name)} |" if spread else "")
+                + f" {PUBLISHED[number]} | {took(f'{number:02d}')} |"
             )
     others = ", ".join(f"{n} {took(n)}" for n in ("00", "06", "07") if n in minutes)
     return "\n".join(
         [
             f"The executed copies' run ({made.group(1) if made else 'see the copies banners'}). Chance is 25%; "
             "the published column trained on all 120,000 texts, so the two do not compare, and one seed at "
-            "this scale does not rank the approaches.",
+            "this scale does not rank the approaches"
+            + (
+                ": the column over seeds (the copies' seed sweep, in notebook 06) shows how far each moves "
+                "between seeds."
+                if spread
+                else "."
+            ),
             "",
-            "| # | model | test accuracy, this run | published (full data) | minutes, this run |",
-            "|---|---|---|---|---|",
+            "| # | model | test accuracy, this run |"
+            + (" over seeds: mean (lowest–highest) |" if spread else "")
+            + " published (full data) | minutes, this run |",
+            "|---|---|---|" + ("---|" if spread else "") + "---|---|",
             *rows,
             *([f"\nMinutes of the other notebooks in this run: {others}."] if others else []),
         ]
@@ -304,6 +345,38 @@ def banner(name: str, metrics: dict, args, today: str, minutes: float | None) ->
     )
 
 
+SWEEP_SEEDS = [0, 1, 2]
+"""The seeds of the copies' seed sweep: notebook 06's copy shows the spread of 01-05 over them."""
+SWEEP_DIR = REPO / "runs" / "docs_sweep"
+
+
+def seed_sweep(args) -> float:
+    """Approaches 01-05 once per seed of SWEEP_SEEDS at the copies' settings (LIME at 500 samples:
+    the picture is not what the sweep is for), on the embedded Dask cluster, into SWEEP_DIR: the
+    spread between seeds that 06's copy shows beside the one-seed table, so that no copy compares
+    approaches on one seed alone."""
+    shutil.rmtree(SWEEP_DIR, ignore_errors=True)
+    spec = SWEEP_DIR.with_suffix(".yaml")
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    spec.write_text(
+        json.dumps(  # JSON is YAML
+            {
+                "notebooks": ["01", "02", "03", "04", "05"],
+                "parameters": {
+                    "data_source": "ag_news_test_split",
+                    "batch_size": args.batch_size,
+                    "epochs": args.epochs,
+                    "lime_samples": 500,
+                },
+                "grid": {"seed": SWEEP_SEEDS},
+            }
+        )
+    )
+    start = time.monotonic()
+    subprocess.run([str(REPO / "run_all.sh"), "--sweep", str(spec), "--out", str(SWEEP_DIR)], cwd=REPO, check=True)
+    return time.monotonic() - start
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--epochs", type=int, default=SHOWCASE["epochs"])
@@ -322,10 +395,12 @@ def main(argv=None) -> int:
             "(where to get it: docs/running.md, 'The data')"
         )
     run_dir = REPO / "runs" / "docs"
-    start = time.monotonic()
+    start, sweep_seconds = time.monotonic(), 0.0
     if not args.reuse:
         if not args.only:
             shutil.rmtree(run_dir, ignore_errors=True)
+            sweep_seconds = seed_sweep(args)
+        spread = ["-p", "sweep_dir", str(SWEEP_DIR)] if (SWEEP_DIR / "sweep.csv").is_file() else []
         cmd = [
             str(REPO / "run_all.sh"),
             "-p",
@@ -337,6 +412,7 @@ def main(argv=None) -> int:
             "-p",
             "epochs",
             str(args.epochs),
+            *spread,
             "--out",
             str(run_dir),
             *(["--only", args.only] if args.only else []),
@@ -380,7 +456,9 @@ def main(argv=None) -> int:
         return 0
     rows = "\n".join(f"| [{n[:-6]}](notebooks/{n}) | {(target / n).stat().st_size / 1e6:.1f} MB |" for n in names)
     took = (
-        f" The run took {args.took or seconds / 60:.1f} minutes on a {os.cpu_count()}-core CPU without GPU, shared with other jobs."
+        f" The run took {args.took or seconds / 60:.1f} minutes"
+        + (f" ({sweep_seconds / 60:.1f} of them the seed sweep)" if sweep_seconds else "")
+        + f" on a {os.cpu_count()}-core CPU without GPU, shared with other jobs."
         if args.took or not args.reuse
         else ""
     )
@@ -394,7 +472,9 @@ They were made on {today} by one command,
 AG_NEWS_DIR=/folder/with/test.csv .venv/bin/python tools/make_docs.py
 ```
 
-on this setting: {setting}.{took} The accuracies are therefore those of a small-scale run on real
+on this setting: {setting}.{took} Notebook 06's copy also shows how far each approach's
+accuracy moves between seeds: the same command first ran approaches 01–05 once per seed
+({", ".join(map(str, SWEEP_SEEDS))}) at the same setting, as a sweep (docs/sweeps.md). The accuracies are therefore those of a small-scale run on real
 news, not the tutorial's (which trained on all 120,000 texts): see the README's Results.
 Images are compressed, LIME's interactive view (JavaScript that viewers do not run) is left out,
 no model is included, and absolute paths are replaced by relative ones.
