@@ -134,4 +134,4 @@ def test_the_table_shows_the_spread_between_seeds_that_06s_copy_shows():
         assert v["n"] >= 3 and v["min"] <= v["mean"] <= v["max"], (name, v)
         number = make_docs.APPROACH_NAMES[name][0]
         (row,) = [line for line in block.splitlines() if line.startswith(f"| {number} |")]
-        assert f"{v['mean']:.1%} ({v['min']:.1%}–{v['max']:.1%}" in row, row
+        assert f"{v['mean']:.1%} ({100 * v['min']:.1f}–{100 * v['max']:.1f})" in row, row

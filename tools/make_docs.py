@@ -59,13 +59,11 @@ MEASURED = {
     "venv": ("2.6 GB", "`du -sh .venv` after `./setup.sh`, CPU set-up, Linux, 2026-12-06"),
     "quick": (
         18.9,
-        "`./run_all.sh --quick --synthetic` on a learner's `.venv`, 2026-12-06, on a 2-core CPU "
-        "shared with five other jobs (load 6 to 10), so an upper bound",
+        "`./run_all.sh --quick --synthetic`, 2026-12-06, on a 2-core CPU shared with five other jobs: an upper bound",
     ),
     "full": (
-        30.7,
-        "on the generated corpus of full size with `benchmarks/bench_additions.py` (benchmarks/README.md), "
-        "measured on the series as it was before 02-05 were cut to their one idea; not yet measured again",
+        29.4,
+        "the generated corpus of full size, `benchmarks/bench_refs.py`, 2026-12-06: benchmarks/README.md",
     ),
 }
 """What a run costs beyond the copies' own run: the learner's install, the whole series at the quick
@@ -214,8 +212,8 @@ def results_block(folder: Path) -> str:
     made = re.search(r"<!-- made: (.*?) -->", figures["banner"])
     rows = []
     labels = {
-        "tfidf": "TF-IDF + logistic regression (notebook 01, word order ignored)",
-        "bag_of_words": "neural bag of words (notebook 01, word order ignored)",
+        "tfidf": "TF-IDF + logistic regression (notebook 01)",
+        "bag_of_words": "neural bag of words (notebook 01)",
     }
     minutes = figures["minutes"]
 
@@ -226,7 +224,7 @@ def results_block(folder: Path) -> str:
         if name not in spread:
             return "—"
         v = spread[name]
-        return f"{v['mean']:.1%} ({v['min']:.1%}–{v['max']:.1%}, {int(v['n'])} seeds)"
+        return f"{v['mean']:.1%} ({100 * v['min']:.1f}–{100 * v['max']:.1f})"
 
     for key, label in labels.items():
         if key in figures["baselines"]:
@@ -247,14 +245,13 @@ def results_block(folder: Path) -> str:
             "the published column trained on all 120,000 texts, so the two do not compare, and one seed at "
             "this scale does not rank the approaches"
             + (
-                ": the column over seeds (the copies' seed sweep, in notebook 06) shows how far each moves "
-                "between seeds."
+                f"; the seeds column is the copies' seed sweep (notebook 06: seeds {', '.join(map(str, SWEEP_SEEDS))})."
                 if spread
                 else "."
             ),
             "",
             "| # | model | test accuracy, this run |"
-            + (" over seeds: mean (lowest–highest) |" if spread else "")
+            + (" seeds: mean (lowest–highest) |" if spread else "")
             + " published (full data) | minutes, this run |",
             "|---|---|---|" + ("---|" if spread else "") + "---|---|",
             *rows,
@@ -382,7 +379,8 @@ def main(argv=None) -> int:
     ap.add_argument("--epochs", type=int, default=SHOWCASE["epochs"])
     ap.add_argument("--batch-size", type=int, default=SHOWCASE["batch_size"])
     ap.add_argument("--reuse", action="store_true", help="copy the last run in runs/docs without running")
-    ap.add_argument("--took", type=float, help="with --reuse: the run's minutes, for docs/README.md")
+    ap.add_argument("--took", type=float, help="with --reuse: the series' minutes, for the banners and docs/README.md")
+    ap.add_argument("--sweep-took", type=float, help="with --reuse: the seed sweep's minutes, for docs/README.md")
     ap.add_argument(
         "--only",
         metavar="NN[,NN...]",
@@ -428,7 +426,9 @@ def main(argv=None) -> int:
     target.mkdir(parents=True, exist_ok=True)
     names = []
     today = datetime.date.today().isoformat()
-    minutes = series_minutes if wanted else args.took or (None if args.reuse else seconds / 60)
+    series_seconds = seconds - sweep_seconds  # the banner's time: the series alone, not the sweep before it
+    sweep_minutes = args.sweep_took or sweep_seconds / 60
+    minutes = series_minutes if wanted else args.took or (None if args.reuse else series_seconds / 60)
     first = sorted((run_dir / "metrics").glob("0[1-5]_*.json"))
     metrics = json.loads(first[0].read_text()) if first else {}
     setting = (
@@ -456,8 +456,8 @@ def main(argv=None) -> int:
         return 0
     rows = "\n".join(f"| [{n[:-6]}](notebooks/{n}) | {(target / n).stat().st_size / 1e6:.1f} MB |" for n in names)
     took = (
-        f" The run took {args.took or seconds / 60:.1f} minutes"
-        + (f" ({sweep_seconds / 60:.1f} of them the seed sweep)" if sweep_seconds else "")
+        f" The series took {args.took or series_seconds / 60:.1f} minutes"
+        + (f", after the seed sweep's {sweep_minutes:.1f}," if sweep_minutes else "")
         + f" on a {os.cpu_count()}-core CPU without GPU, shared with other jobs."
         if args.took or not args.reuse
         else ""
