@@ -472,10 +472,11 @@ They were made on {today} by one command,
 AG_NEWS_DIR=/folder/with/test.csv .venv/bin/python tools/make_docs.py
 ```
 
-on this setting: {setting}.{took} Notebook 06's copy also shows how far each approach's
-accuracy moves between seeds: the same command first ran approaches 01–05 once per seed
-({", ".join(map(str, SWEEP_SEEDS))}) at the same setting, as a sweep (docs/sweeps.md). The accuracies are therefore those of a small-scale run on real
+on this setting: {setting}.{took} The accuracies are therefore those of a small-scale run on real
 news, not the tutorial's (which trained on all 120,000 texts): see the README's Results.
+Notebook 06's copy also shows how far each approach's accuracy moves between seeds: the same
+command first ran approaches 01–05 once per seed ({", ".join(map(str, SWEEP_SEEDS))}) at the same
+setting, as a sweep (docs/sweeps.md).
 Images are compressed, LIME's interactive view (JavaScript that viewers do not run) is left out,
 no model is included, and absolute paths are replaced by relative ones.
 `tests/test_docs.py` checks that the code cells here are the notebooks' own (papermill's
